@@ -1,0 +1,53 @@
+# Every dependency comes from the distribution's packages; scripts/setup.sh installs them.
+# Nothing is downloaded at configure time.
+
+# oslab_require(<find_package args...> PACKAGE <debian-package>)
+# find_package() that fails with the name of the Debian package to install.
+macro(oslab_require name)
+    cmake_parse_arguments(_req "" "PACKAGE" "" ${ARGN})
+    find_package(${name} ${_req_UNPARSED_ARGUMENTS} QUIET)
+    if(NOT ${name}_FOUND)
+        message(FATAL_ERROR
+            "oslab: missing dependency '${name}'. Install the Debian/Ubuntu package "
+            "'${_req_PACKAGE}', or run: scripts/setup.sh")
+    endif()
+endmacro()
+
+set(THREADS_PREFER_PTHREAD_FLAG ON)
+oslab_require(Threads PACKAGE libc6-dev)
+oslab_require(GTest CONFIG PACKAGE "libgtest-dev libgmock-dev")      # unit tests
+oslab_require(benchmark CONFIG PACKAGE libbenchmark-dev)             # microbenchmarks
+oslab_require(Boost 1.71 CONFIG PACKAGE libboost-dev)                # Boost.Asio (header-only)
+oslab_require(fmt CONFIG PACKAGE libfmt-dev)                         # formatted output
+oslab_require(CLI11 CONFIG PACKAGE libcli11-dev)                     # command-line flags
+
+include(GoogleTest)
+
+# C++20 coroutines with Boost.Asio (use_awaitable). GCC 12 has them; Clang 14 with libstdc++ and
+# Boost 1.74 does not compile them. Labs that need them check OSLAB_HAVE_ASIO_COROUTINES.
+include(CheckCXXSourceCompiles)
+set(CMAKE_REQUIRED_INCLUDES ${Boost_INCLUDE_DIRS})
+set(CMAKE_REQUIRED_FLAGS "-std=c++20")
+set(CMAKE_REQUIRED_LIBRARIES Threads::Threads)
+# Boost 1.74's awaitable.hpp uses std::exchange without including <utility>: include it first.
+check_cxx_source_compiles([[
+#include <utility>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+boost::asio::awaitable<int> answer() { co_return 42; }
+int main() {
+    boost::asio::io_context io;
+    boost::asio::co_spawn(io, answer(), boost::asio::detached);
+    io.run();
+}
+]] OSLAB_HAVE_ASIO_COROUTINES)
+unset(CMAKE_REQUIRED_INCLUDES)
+unset(CMAKE_REQUIRED_FLAGS)
+unset(CMAKE_REQUIRED_LIBRARIES)
+if(NOT OSLAB_HAVE_ASIO_COROUTINES)
+    message(STATUS "oslab: this compiler cannot build Boost.Asio C++20 coroutines; "
+                   "the coroutine variants are skipped (GCC 12 builds them)")
+endif()

@@ -1,0 +1,110 @@
+# oslab_add_lab(): the one mechanism of the course. A lab's CMakeLists.txt is a single call.
+#
+#   oslab_add_lab(<id>                       lab id from chapter_02_os/labs.json, e.g. lab01
+#       [PROGRAMS <name>...]                 programs/<name>.cpp, one executable per variant
+#       [LIBRARIES <target>...]              what the lab library links (e.g. Boost::headers)
+#       [TEST_LIBRARIES <target>...]         extra libraries for the test binary
+#       [BENCH_LIBRARIES <target>...]        extra libraries for the benchmark binary
+#       [TEST_TIMEOUT <seconds>])            per-test timeout (default 60): a deadlock fails, not hangs
+#
+# Every lab is built twice, once per variant directory that exists:
+#   starter/   the student's code          solution/  the reference
+# from the same include/, tests/, bench/ and programs/ sources:
+#   <id>_<variant>          static library (include/ and the variant directory are its headers)
+#   <id>_<variant>_tests    GoogleTest binary, ctest labels <id> and <variant>, names <id>.<variant>.*
+#   <id>_<variant>_bench    Google Benchmark binary
+#   <id>_<program>          program built on the solution;  <id>_<program>_starter on the starter
+# A lab without solution/ (a student export) builds its starter alone.
+#
+# Instructors' hidden tests: -DOSLAB_EXTRA_TESTS_DIR=<dir> adds <dir>/<id>/*.cpp to the lab's test
+# binaries (both variants), so a grading test compiles against the student's code like any other.
+set(OSLAB_EXTRA_TESTS_DIR "" CACHE PATH "Directory of extra (hidden) tests: <dir>/<lab id>/*.cpp")
+
+function(oslab_add_lab id)
+    cmake_parse_arguments(PARSE_ARGV 1 arg ""
+        "TEST_TIMEOUT" "PROGRAMS;LIBRARIES;TEST_LIBRARIES;BENCH_LIBRARIES")
+    if(NOT arg_TEST_TIMEOUT)
+        set(arg_TEST_TIMEOUT 60)
+    endif()
+    set(dir ${CMAKE_CURRENT_SOURCE_DIR})
+    file(RELATIVE_PATH lab_dir ${PROJECT_SOURCE_DIR} ${dir})
+    # Every test of this directory carries the lab id as a label (ctest -L '^lab01$').
+    set_property(DIRECTORY APPEND PROPERTY LABELS ${id})
+
+    file(GLOB test_sources CONFIGURE_DEPENDS ${dir}/tests/*.cpp)
+    file(GLOB bench_sources CONFIGURE_DEPENDS ${dir}/bench/*.cpp)
+    if(OSLAB_EXTRA_TESTS_DIR)
+        file(GLOB extra_tests CONFIGURE_DEPENDS ${OSLAB_EXTRA_TESTS_DIR}/${id}/*.cpp)
+        if(extra_tests)
+            message(STATUS "oslab: ${id}: adding hidden tests from ${OSLAB_EXTRA_TESTS_DIR}/${id}")
+            list(APPEND test_sources ${extra_tests})
+        endif()
+    endif()
+
+    set(built_variants "")
+    foreach(variant IN ITEMS solution starter)
+        if(NOT IS_DIRECTORY ${dir}/${variant})
+            continue()
+        endif()
+        list(APPEND built_variants ${variant})
+        set(lib ${id}_${variant})
+        file(GLOB lib_sources CONFIGURE_DEPENDS ${dir}/${variant}/*.cpp)
+        add_library(${lib} STATIC ${lib_sources})
+        # The variant directory comes first: a variant may carry its own private headers.
+        target_include_directories(${lib} PUBLIC ${dir}/${variant} ${dir}/include)
+        target_compile_definitions(${lib} PUBLIC
+            OSLAB_LAB_ID="${id}" OSLAB_LAB_DIR="${lab_dir}" OSLAB_VARIANT="${variant}")
+        target_link_libraries(${lib} PUBLIC oslab_common ${arg_LIBRARIES} PRIVATE oslab_warnings)
+        if(variant STREQUAL "starter")
+            target_link_libraries(${lib} PRIVATE oslab_starter_warnings)
+        endif()
+
+        # Programs: <id>_<name> for the reference, <id>_<name>_starter for the student's build.
+        set(program_paths "")
+        foreach(program IN LISTS arg_PROGRAMS)
+            set(exe ${id}_${program})
+            if(variant STREQUAL "starter")
+                set(exe ${exe}_starter)
+            endif()
+            add_executable(${exe} ${dir}/programs/${program}.cpp)
+            target_link_libraries(${exe} PRIVATE ${lib} CLI11::CLI11 fmt::fmt oslab_warnings)
+            string(TOUPPER ${program} upper)
+            list(APPEND program_paths OSLAB_PROGRAM_${upper}="$<TARGET_FILE:${exe}>")
+        endforeach()
+
+        if(test_sources)
+            set(tests ${lib}_tests)
+            add_executable(${tests} ${test_sources})
+            # Tests may start the lab's programs: OSLAB_PROGRAM_<NAME> is the path of this variant's.
+            target_compile_definitions(${tests} PRIVATE ${program_paths})
+            target_link_libraries(${tests} PRIVATE
+                ${lib} ${arg_TEST_LIBRARIES} GTest::gmock GTest::gtest_main oslab_warnings)
+            foreach(program IN LISTS arg_PROGRAMS)
+                set(exe ${id}_${program})
+                if(variant STREQUAL "starter")
+                    set(exe ${exe}_starter)
+                endif()
+                add_dependencies(${tests} ${exe})
+            endforeach()
+            # PRE_TEST: the test list is read when ctest runs, so building never runs a test binary.
+            gtest_discover_tests(${tests}
+                TEST_PREFIX "${id}.${variant}."
+                DISCOVERY_MODE PRE_TEST
+                DISCOVERY_TIMEOUT 30
+                PROPERTIES LABELS ${variant} TIMEOUT ${arg_TEST_TIMEOUT})
+        endif()
+
+        if(bench_sources)
+            add_executable(${lib}_bench ${bench_sources})
+            target_link_libraries(${lib}_bench PRIVATE
+                ${lib} ${arg_BENCH_LIBRARIES} benchmark::benchmark_main oslab_warnings)
+        endif()
+    endforeach()
+
+    if(NOT built_variants)
+        message(FATAL_ERROR "oslab: ${id} has neither starter/ nor solution/ in ${dir}")
+    endif()
+    if(NOT "solution" IN_LIST built_variants)
+        message(STATUS "oslab: ${id}: no solution/ directory (student copy): starter only")
+    endif()
+endfunction()
