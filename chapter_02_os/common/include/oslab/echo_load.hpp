@@ -1,7 +1,7 @@
 // The echo load generator's engine, used by the echo_load program, the Lab 4 and Lab 5 benchmarks
 // and the chapter report. Closed loop: every connection sends a message, waits for the whole echo,
-// checks every byte, and sends the next one. Driven by one epoll loop, so the generator itself needs
-// one thread however many connections it drives. Every run is bounded in time.
+// checks every byte, and sends the next one. Driven by one epoll loop, so the generator itself
+// needs one thread however many connections it drives. Every run is bounded in time.
 #pragma once
 
 #include <chrono>
@@ -16,9 +16,9 @@ struct LoadOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 7007;
     std::size_t connections = 1;
-    std::size_t message_size = 64;              // bytes per message
-    std::chrono::milliseconds duration{1000};   // measured phase
-    std::chrono::milliseconds warmup{0};        // run but not measured
+    std::size_t message_size = 64;             // bytes per message
+    std::chrono::milliseconds duration{1000};  // measured phase
+    std::chrono::milliseconds warmup{0};       // run but not measured
 };
 
 struct LoadResult {
@@ -27,9 +27,9 @@ struct LoadResult {
     std::uint64_t bytes = 0;      // payload bytes echoed in the measured phase
     double seconds = 0;           // length of the measured phase
     double messages_per_second = 0;
-    double megabytes_per_second = 0;  // 10^6 bytes per second, one direction
+    double megabytes_per_second = 0;             // 10^6 bytes per second, one direction
     double p50_us = 0, p99_us = 0, p999_us = 0;  // round-trip latency percentiles, microseconds
-    std::uint64_t errors = 0;  // failed connects, resets, mismatched bytes
+    std::uint64_t errors = 0;                    // failed connects, resets, mismatched bytes
 };
 
 LoadResult run_echo_load(const LoadOptions& options);

@@ -10,14 +10,14 @@
 namespace oslab {
 
 struct EchoServerOptions {
-    std::string host = "127.0.0.1";  // IPv4 address to bind (loopback by default)
-    std::uint16_t port = 0;          // 0: the kernel picks a free (ephemeral) port
-    std::size_t max_connections = 0; // 0: unlimited; beyond it new clients are closed at once
+    std::string host = "127.0.0.1";   // IPv4 address to bind (loopback by default)
+    std::uint16_t port = 0;           // 0: the kernel picks a free (ephemeral) port
+    std::size_t max_connections = 0;  // 0: unlimited; beyond it new clients are closed at once
     std::chrono::milliseconds idle_timeout{0};  // 0: never; else drop a client silent this long
 };
 
 class EchoServer {
-public:
+  public:
     virtual ~EchoServer() = default;
     // Binds, listens, starts serving in the background; returns the bound port.
     virtual std::uint16_t start() = 0;

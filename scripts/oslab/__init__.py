@@ -1,0 +1,1 @@
+"""The course's command-line tool (scripts/lab): build, test, grade, benchmark and report."""

@@ -1,0 +1,181 @@
+"""The everyday verbs: list, check, test, bench, verify."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import progress
+from course import ROOT, STATE_DIR, Lab, find_lab, load_labs
+from runner import (StepFailed, TestRun, build, build_dir, configure, ctest, default_preset,
+                    ensure_dependencies, run, say)
+
+NOT_IMPLEMENTED = re.compile(r"not implemented: .*")
+
+
+def cmd_list(args) -> int:
+    state = progress.load()
+    print("Chapter 2: Operating System Fundamentals - your progress\n")
+    for lab in load_labs():
+        print(f"  {lab.number}. {lab.title:<24} {progress.describe(lab, state)}")
+    print("\nWork a lab with: scripts/lab check N   (N = 1..5)")
+    return 0
+
+
+def first_reason(output: str) -> str:
+    """The line that best says why a test failed: a not-implemented message, else a gtest failure."""
+    match = NOT_IMPLEMENTED.search(output)
+    if match:
+        return match.group(0)
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        if "Failure" in line or "Timeout" in line or "Exception" in line:
+            following = " ".join(part.strip() for part in lines[i + 1:i + 3])
+            return f"{line.strip()} {following}".strip()
+    return lines[-1].strip() if lines else "(no output)"
+
+
+def summarise(lab: Lab, test_run: TestRun, variant: str) -> None:
+    print(f"\n{lab.id} - {lab.title} ({'your code' if variant == 'starter' else 'reference'})")
+    print(f"  {test_run.passed} passed, {test_run.failed} failed, "
+          f"{test_run.count('skipped')} skipped, of {test_run.total}")
+    failures = [case for case in test_run.cases if case.status == "failed"]
+    for case in failures[:15]:
+        print(f"  FAIL {case.short_name}\n       {first_reason(case.output)[:300]}")
+    if len(failures) > 15:
+        print(f"  ... and {len(failures) - 15} more")
+    if failures:
+        first = failures[0]
+        print(f"\n--- first failure in full: {first.name} ---")
+        print(first.output.strip()[-6000:])
+        print("--- end ---")
+
+
+def cmd_check(args) -> int:
+    lab = find_lab(load_labs(), args.lab)
+    ensure_dependencies()
+    preset = default_preset()
+    configure(preset)
+    build(preset, [f"{lab.id}_starter_tests"])
+    test_run = ctest(preset, [lab.id, "starter"], STATE_DIR / "junit" / f"{lab.id}_check.xml")
+    progress.record(lab, test_run.passed, test_run.total)
+    summarise(lab, test_run, "starter")
+    if test_run.failed:
+        print(f"\nNot done yet. Hints: scripts/lab hint {lab.number}   "
+              f"(or {lab.rel(lab.readme)}, section 'Hints')")
+        return 1
+    print(f"\nAll {test_run.total} tests of {lab.id} pass. Compare your speed with the reference: "
+          f"scripts/lab bench {lab.number}")
+    return 0
+
+
+def cmd_test(args) -> int:
+    """The README's test command: every reference test, on the developer (sanitizer) build."""
+    ensure_dependencies()
+    preset = args.preset or default_preset()
+    if preset == "tsan":
+        # ThreadSanitizer matters where threads share data: the labs marked "tsan" in labs.json.
+        labs = ";".join(lab.id for lab in load_labs() if lab.tsan and lab.exists)
+        configure(preset, [f"-DOSLAB_LABS={labs}"])
+    else:
+        configure(preset)
+    build(preset)
+    test_preset = {"dev": "reference", "ci": "ci", "tsan": "tsan"}.get(preset)
+    if test_preset is None:
+        raise StepFailed(f"no reference test preset for '{preset}' (use dev, ci or tsan)")
+    say(f"running the reference tests (ctest --preset {test_preset})")
+    result = subprocess.run(["ctest", "--preset", test_preset], cwd=ROOT)
+    return 0 if result.returncode == 0 else 1
+
+
+def cmd_verify(args) -> int:
+    """The course's own consistency check: every solution passes, every starter fails."""
+    ensure_dependencies()
+    preset = default_preset()
+    configure(preset)
+    build(preset)
+    problems = []
+    print(f"\n{'lab':<7}{'reference':<22}{'starter':<40}")
+    for lab in load_labs():
+        if not lab.exists:
+            print(f"{lab.id:<7}{'not built yet':<22}")
+            continue
+        junit_dir = STATE_DIR / "junit"
+        if lab.has_solution:
+            ref = ctest(preset, [lab.id, "solution"], junit_dir / f"{lab.id}_verify_solution.xml")
+            ref_text = f"{ref.passed}/{ref.total} pass"
+            if ref.failed or ref.total == 0:
+                problems.append(f"{lab.id}: the reference fails {ref.failed} of {ref.total} tests")
+        else:
+            ref_text = "absent (student copy)"
+        start = ctest(preset, [lab.id, "starter"], junit_dir / f"{lab.id}_verify_starter.xml")
+        todo = sum(1 for case in start.cases if NOT_IMPLEMENTED.search(case.output))
+        start_text = f"{start.failed}/{start.total} fail ({todo} not implemented)"
+        if start.failed == 0:
+            problems.append(f"{lab.id}: the starter passes every test: the exercise leaked")
+        print(f"{lab.id:<7}{ref_text:<22}{start_text:<40}")
+    if problems:
+        print("\nverify FAILED:\n  " + "\n  ".join(problems))
+        return 1
+    print("\nverify: every reference passes and every starter fails, as it should")
+    return 0
+
+
+def run_benchmark(preset: str, lab: Lab, variant: str, quick: bool) -> dict:
+    binary = build_dir(preset) / "bin" / f"{lab.id}_{variant}_bench"
+    out = STATE_DIR / "bench" / f"{lab.id}_{variant}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    command = [str(binary), f"--benchmark_out={out}", "--benchmark_out_format=json"]
+    if quick:
+        command.append("--benchmark_min_time=0.01")
+    say(f"running {binary.name}{' (quick)' if quick else ''}")
+    result = run(command, quiet=True, check=False)
+    if result.returncode != 0 or not out.is_file():
+        raise StepFailed(f"{binary.name} failed (exit status {result.returncode})")
+    return json.loads(out.read_text())
+
+
+def benchmark_rows(data: dict) -> dict:
+    """name -> (real time in ns, error message or None) for each non-aggregate benchmark."""
+    scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+    rows = {}
+    for entry in data.get("benchmarks", []):
+        if entry.get("run_type") == "aggregate":
+            continue
+        error = entry.get("error_message") if entry.get("error_occurred") else None
+        time_ns = entry.get("real_time", 0) * scale.get(entry.get("time_unit", "ns"), 1)
+        rows[entry["name"]] = (time_ns, error)
+    return rows
+
+
+def format_ns(ns: float) -> str:
+    for unit, size in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= size:
+            return f"{ns / size:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def cmd_bench(args) -> int:
+    lab = find_lab(load_labs(), args.lab)
+    ensure_dependencies()
+    preset = "release"
+    configure(preset)
+    variants = ["starter"] + (["solution"] if lab.has_solution else [])
+    build(preset, [f"{lab.id}_{variant}_bench" for variant in variants])
+    results = {variant: benchmark_rows(run_benchmark(preset, lab, variant, args.quick))
+               for variant in variants}
+    mine, reference = results["starter"], results.get("solution", {})
+    width = max((len(name) for name in mine), default=20) + 2
+    print(f"\n{'benchmark':<{width}}{'yours':>12}{'reference':>12}{'yours/ref':>11}")
+    for name, (time_ns, error) in mine.items():
+        ref_ns = reference.get(name, (0, None))[0]
+        if error:
+            print(f"{name:<{width}}{'skipped':>12}{format_ns(ref_ns) if ref_ns else '-':>12}"
+                  f"   {error[:60]}")
+            continue
+        ratio = f"{time_ns / ref_ns:.2f}x" if ref_ns else "-"
+        print(f"{name:<{width}}{format_ns(time_ns):>12}"
+              f"{format_ns(ref_ns) if ref_ns else '-':>12}{ratio:>11}")
+    print("\nTimes are real time per iteration; yours/ref above 1 means your code is slower. "
+          f"Raw JSON: {STATE_DIR.relative_to(ROOT)}/bench/")
+    return 0

@@ -1,0 +1,145 @@
+"""Running the tools: setup.sh, cmake presets, ctest, and reading ctest's JUnit output."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course import ROOT
+
+
+class StepFailed(Exception):
+    """A build or tool step failed: printed as one line naming the step, exit 1."""
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(command: list[str], *, quiet: bool = False, check: bool = True,
+        env: dict | None = None) -> subprocess.CompletedProcess:
+    """Runs a command from the repository root. quiet: capture output, show it only on failure."""
+    merged_env = {**os.environ, **(env or {})}
+    if quiet:
+        result = subprocess.run(command, cwd=ROOT, env=merged_env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if check and result.returncode != 0:
+            sys.stdout.write(result.stdout[-20000:])
+    else:
+        result = subprocess.run(command, cwd=ROOT, env=merged_env)
+    if check and result.returncode != 0:
+        raise StepFailed(f"'{' '.join(command)}' exited with status {result.returncode}")
+    return result
+
+
+def ensure_dependencies() -> None:
+    """Runs scripts/setup.sh when a tool or package is missing (it installs with apt-get)."""
+    setup = str(ROOT / "scripts" / "setup.sh")
+    tools_present = all(shutil.which(tool) for tool in ("cmake", "ninja", "c++", "dpkg-query"))
+    if tools_present:
+        check = subprocess.run([setup, "--check"], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if check.returncode == 0:
+            return
+    say("installing missing dependencies (scripts/setup.sh)")
+    run([setup])
+
+
+def default_preset() -> str:
+    """dev (ASan+UBSan) for people; ci (the same plus warnings as errors) when CI is set."""
+    return os.environ.get("OSLAB_PRESET") or ("ci" if os.environ.get("CI") else "dev")
+
+
+def build_dir(preset: str) -> Path:
+    return ROOT / "build" / preset
+
+
+def configure(preset: str, extra: list[str] | None = None) -> None:
+    """Configures a preset once; later builds re-run CMake by themselves when a CMakeLists changes."""
+    if extra or not (build_dir(preset) / "build.ninja").is_file():
+        say(f"configuring the '{preset}' preset")
+        run(["cmake", "--preset", preset, *(extra or [])], quiet=True)
+
+
+def build(preset: str, targets: list[str] | None = None) -> None:
+    names = " ".join(targets) if targets else "everything"
+    say(f"building {names} ({preset})")
+    command = ["cmake", "--build", "--preset", preset]
+    for target in targets or []:
+        command += ["--target", target]
+    run(command, quiet=True)
+
+
+@dataclass
+class TestCase:
+    name: str
+    status: str  # passed, failed, skipped
+    seconds: float = 0.0
+    output: str = ""
+
+    @property
+    def short_name(self) -> str:
+        """lab01.starter.Suite.Test -> Suite.Test"""
+        parts = self.name.split(".", 2)
+        return parts[2] if len(parts) == 3 else self.name
+
+
+@dataclass
+class TestRun:
+    cases: list[TestCase] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for case in self.cases if case.status == status)
+
+    @property
+    def passed(self) -> int:
+        return self.count("passed")
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    @property
+    def total(self) -> int:
+        return len(self.cases)
+
+
+def parse_junit(path: Path) -> TestRun:
+    """Reads the JUnit XML that `ctest --output-junit` writes."""
+    test_run = TestRun()
+    root = ET.parse(path).getroot()
+    for case in root.iter("testcase"):
+        status = case.get("status", "run")
+        if case.find("failure") is not None or case.find("error") is not None or status == "fail":
+            state = "failed"
+        elif case.find("skipped") is not None or status in ("disabled", "notrun"):
+            state = "skipped"
+        else:
+            state = "passed"
+        output = "".join(node.text or "" for node in case.iter("system-out"))
+        test_run.cases.append(TestCase(
+            name=case.get("name", "?"), status=state,
+            seconds=float(case.get("time") or 0), output=output))
+    return test_run
+
+
+def ctest(preset: str, labels: list[str], junit: Path, *, show_output: bool = False) -> TestRun:
+    """Runs the tests that carry every label given (ctest ANDs several -L) and returns them."""
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.unlink(missing_ok=True)
+    command = ["ctest", "--test-dir", str(build_dir(preset)), "--output-junit", str(junit),
+               "--no-tests=error", "-j", str(os.cpu_count() or 2)]
+    for label in labels:
+        command += ["-L", f"^{label}$"]
+    if show_output:
+        command.append("--output-on-failure")
+    subprocess.run(command, cwd=ROOT, text=True,
+                   stdout=None if show_output else subprocess.DEVNULL,
+                   stderr=None if show_output else subprocess.STDOUT)
+    if not junit.is_file():
+        raise StepFailed(f"ctest wrote no results for labels {labels} (was the lab built?)")
+    return parse_junit(junit)
