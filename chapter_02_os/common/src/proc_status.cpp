@@ -35,12 +35,10 @@ std::size_t parse_number(std::string_view field, std::string_view value) {
 std::size_t count_entries(const std::filesystem::path& dir) {
     std::error_code error;
     std::filesystem::directory_iterator it(dir, error);
-    if (error)
-        throw std::system_error(error, "opendir " + dir.string());
+    if (error) throw std::system_error(error, "opendir " + dir.string());
     std::size_t count = 0;
     for (; it != std::filesystem::directory_iterator(); it.increment(error)) {
-        if (error)
-            throw std::system_error(error, "readdir " + dir.string());
+        if (error) throw std::system_error(error, "readdir " + dir.string());
         ++count;
     }
     return count;
@@ -56,16 +54,12 @@ ProcStatus parse_proc_status(std::string_view text) {
         text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
 
         const auto colon = line.find(':');
-        if (colon == std::string_view::npos)
-            continue;
+        if (colon == std::string_view::npos) continue;
         const auto key = line.substr(0, colon);
         const auto value = line.substr(colon + 1);
-        if (key == "Threads")
-            status.threads = parse_number(key, value);
-        if (key == "VmRSS")
-            status.vm_rss_kib = parse_number(key, value);
-        if (key == "VmHWM")
-            status.vm_hwm_kib = parse_number(key, value);
+        if (key == "Threads") status.threads = parse_number(key, value);
+        if (key == "VmRSS") status.vm_rss_kib = parse_number(key, value);
+        if (key == "VmHWM") status.vm_hwm_kib = parse_number(key, value);
         if (key == "voluntary_ctxt_switches") {
             status.voluntary_ctxt_switches = parse_number(key, value);
         }

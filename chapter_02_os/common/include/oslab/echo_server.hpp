@@ -17,7 +17,7 @@ struct EchoServerOptions {
 };
 
 class EchoServer {
-  public:
+public:
     virtual ~EchoServer() = default;
     // Binds, listens, starts serving in the background; returns the bound port.
     virtual std::uint16_t start() = 0;

@@ -8,7 +8,7 @@
 namespace oslab {
 
 class NotImplemented : public std::logic_error {
-  public:
+public:
     NotImplemented(const std::string& lab, const std::string& function, const std::string& what,
                    const std::string& readme, const std::string& section);
 };

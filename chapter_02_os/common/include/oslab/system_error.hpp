@@ -14,8 +14,7 @@ namespace oslab {
 // Returns result unchanged, or throws (see throw_errno) when it is -1.
 template <class Int>
 Int check_syscall(Int result, const char* call) {
-    if (result == -1)
-        throw_errno(call);
+    if (result == -1) throw_errno(call);
     return result;
 }
 

@@ -11,15 +11,14 @@
 namespace oslab {
 
 class UniqueFd {
-  public:
+public:
     UniqueFd() noexcept = default;
     explicit UniqueFd(int fd) noexcept : fd_(fd) {}
     ~UniqueFd() { reset(); }
 
     UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
     UniqueFd& operator=(UniqueFd&& other) noexcept {
-        if (this != &other)
-            reset(other.release());
+        if (this != &other) reset(other.release());
         return *this;
     }
     UniqueFd(const UniqueFd&) = delete;
@@ -36,12 +35,11 @@ class UniqueFd {
     // EINTR: on Linux the descriptor is released even then, and a retry could close a reused
     // number.
     void reset(int fd = -1) noexcept {
-        if (fd_ >= 0)
-            ::close(fd_);
+        if (fd_ >= 0) ::close(fd_);
         fd_ = fd;
     }
 
-  private:
+private:
     int fd_ = -1;
 };
 
