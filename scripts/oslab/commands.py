@@ -179,3 +179,25 @@ def cmd_bench(args) -> int:
     print("\nTimes are real time per iteration; yours/ref above 1 means your code is slower. "
           f"Raw JSON: {STATE_DIR.relative_to(ROOT)}/bench/")
     return 0
+
+
+def register(verbs) -> None:
+    verbs.add_parser("list", help="the labs in order, with your progress").set_defaults(
+        func=cmd_list)
+
+    check = verbs.add_parser("check", help="build and test YOUR code for lab N (the starter)")
+    check.add_argument("lab", help="lab number, e.g. 1")
+    check.set_defaults(func=cmd_check)
+
+    test = verbs.add_parser("test", help="build everything and run every reference test")
+    test.add_argument("--preset", choices=["dev", "ci", "tsan"],
+                      help="build preset (default: dev; ci when the CI variable is set)")
+    test.set_defaults(func=cmd_test)
+
+    bench = verbs.add_parser("bench", help="benchmark your code for lab N against the reference")
+    bench.add_argument("lab", help="lab number, e.g. 2")
+    bench.add_argument("--quick", action="store_true", help="short runs (noisier)")
+    bench.set_defaults(func=cmd_bench)
+
+    verbs.add_parser("verify", help="course check: every solution passes, every starter fails"
+                     ).set_defaults(func=cmd_verify)

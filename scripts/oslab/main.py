@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from pathlib import Path
 
-import commands
 from course import UsageError
 from runner import StepFailed
+
+
+# Each module adds its own verbs: commands (list, check, test, bench, verify), grade (grade,
+# classroom), student (hint, watch, reset, export-student), report (report).
+VERB_MODULES = ["commands", "grade", "student", "report"]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -15,26 +21,9 @@ def parser() -> argparse.ArgumentParser:
         description="Chapter 2 OS labs: build, test, benchmark and grade. Labs are numbered 1-5.")
     verbs = top.add_subparsers(dest="verb", metavar="VERB")
     verbs.required = True
-
-    verbs.add_parser("list", help="the labs in order, with your progress").set_defaults(
-        func=commands.cmd_list)
-
-    check = verbs.add_parser("check", help="build and test YOUR code for lab N (the starter)")
-    check.add_argument("lab", help="lab number, e.g. 1")
-    check.set_defaults(func=commands.cmd_check)
-
-    test = verbs.add_parser("test", help="build everything and run every reference test")
-    test.add_argument("--preset", choices=["dev", "ci", "tsan"],
-                      help="build preset (default: dev; ci when the CI variable is set)")
-    test.set_defaults(func=commands.cmd_test)
-
-    bench = verbs.add_parser("bench", help="benchmark your code for lab N against the reference")
-    bench.add_argument("lab", help="lab number, e.g. 2")
-    bench.add_argument("--quick", action="store_true", help="short runs (noisier)")
-    bench.set_defaults(func=commands.cmd_bench)
-
-    verbs.add_parser("verify", help="course check: every solution passes, every starter fails"
-                     ).set_defaults(func=commands.cmd_verify)
+    for name in VERB_MODULES:
+        if (Path(__file__).parent / f"{name}.py").is_file():
+            importlib.import_module(name).register(verbs)
     return top
 
 
