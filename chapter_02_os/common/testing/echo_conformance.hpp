@@ -4,15 +4,26 @@
 //   OSLAB_ECHO_CONFORMANCE(Blocking, [](const oslab::EchoServerOptions& options) {
 //       return std::make_unique<oslab::BlockingEchoServer>(options);
 //   });
+//
+// The lab's test binary links `oslab_testing` (oslab_add_lab(... TEST_LIBRARIES oslab_testing)).
+// The cases (see echo_conformance.cpp): one echo; 1,000 messages on one connection; binary payload
+// with NUL bytes; 16 MiB written while reading; 200 concurrent clients; half-close; a client that
+// resets mid-transfer; stop with clients connected; no descriptor leaked; max_connections;
+// idle_timeout. Every read is bounded (SO_RCVTIMEO), so a broken server fails a case, never hangs.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "oslab/echo_server.hpp"
+#include "oslab/unique_fd.hpp"
 
 namespace oslab::testing {
 
@@ -25,10 +36,42 @@ struct EchoServerCase {
 
 class EchoConformance : public ::testing::TestWithParam<EchoServerCase> {};
 
+// A loopback test client whose every read and write is bounded by `timeout` (SO_RCVTIMEO and
+// SO_SNDTIMEO): a stuck server makes a call throw std::runtime_error("... timed out ...").
+// Usable by the labs' own tests too.
+class TestClient {
+public:
+    explicit TestClient(std::uint16_t port,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+    void send(const std::string& text);
+    void send(std::span<const std::byte> data);
+    // Exactly `size` bytes; throws on end of stream or timeout.
+    std::string receive(std::size_t size);
+    void receive(std::span<std::byte> buffer);
+    // send + receive of the same size.
+    std::string echo(const std::string& text);
+
+    // What the server did with this connection, seen from a bounded read.
+    enum class Outcome { data, closed, reset, timed_out };
+    // One read of up to `max` bytes (data goes to *received if given).
+    Outcome read_once(std::size_t max = 4096, std::string* received = nullptr);
+    // Reads until the server closes; throws on timeout. Everything read is returned.
+    std::string read_until_closed();
+
+    int fd() const { return fd_.get(); }
+    void shutdown_write();    // shutdown(SHUT_WR): "I will send nothing more" (a FIN)
+    void close_with_reset();  // SO_LINGER {1, 0} + close: the kernel sends RST, not FIN
+    void close() { fd_.reset(); }
+
+private:
+    UniqueFd fd_;
+};
+
 }  // namespace oslab::testing
 
-#define OSLAB_ECHO_CONFORMANCE(name, factory)                                         \
-    INSTANTIATE_TEST_SUITE_P(name, ::oslab::testing::EchoConformance,                 \
-                             ::testing::Values(::oslab::testing::EchoServerCase{#name, \
-                                                                                (factory)}), \
-                             [](const auto& info) { return info.param.name; })
+#define OSLAB_ECHO_CONFORMANCE(name, factory)                                  \
+    INSTANTIATE_TEST_SUITE_P(                                                  \
+        name, ::oslab::testing::EchoConformance,                               \
+        ::testing::Values(::oslab::testing::EchoServerCase{#name, (factory)}), \
+        [](const auto& info) { return info.param.name; })
