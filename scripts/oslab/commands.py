@@ -6,6 +6,7 @@ import re
 import subprocess
 
 import progress
+import benchjson
 from course import ROOT, STATE_DIR, Lab, find_lab, load_labs
 from runner import (StepFailed, TestRun, build, build_dir, configure, ctest, default_preset,
                     ensure_dependencies, run, say)
@@ -135,26 +136,6 @@ def run_benchmark(preset: str, lab: Lab, variant: str, quick: bool) -> dict:
     return json.loads(out.read_text())
 
 
-def benchmark_rows(data: dict) -> dict:
-    """name -> (real time in ns, error message or None) for each non-aggregate benchmark."""
-    scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
-    rows = {}
-    for entry in data.get("benchmarks", []):
-        if entry.get("run_type") == "aggregate":
-            continue
-        error = entry.get("error_message") if entry.get("error_occurred") else None
-        time_ns = entry.get("real_time", 0) * scale.get(entry.get("time_unit", "ns"), 1)
-        rows[entry["name"]] = (time_ns, error)
-    return rows
-
-
-def format_ns(ns: float) -> str:
-    for unit, size in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
-        if ns >= size:
-            return f"{ns / size:.3g} {unit}"
-    return f"{ns:.3g} ns"
-
-
 def cmd_bench(args) -> int:
     lab = find_lab(load_labs(), args.lab)
     ensure_dependencies()
@@ -162,20 +143,21 @@ def cmd_bench(args) -> int:
     configure(preset)
     variants = ["starter"] + (["solution"] if lab.has_solution else [])
     build(preset, [f"{lab.id}_{variant}_bench" for variant in variants])
-    results = {variant: benchmark_rows(run_benchmark(preset, lab, variant, args.quick))
+    results = {variant: benchjson.parse(run_benchmark(preset, lab, variant, args.quick))
                for variant in variants}
     mine, reference = results["starter"], results.get("solution", {})
     width = max((len(name) for name in mine), default=20) + 2
     print(f"\n{'benchmark':<{width}}{'yours':>12}{'reference':>12}{'yours/ref':>11}")
-    for name, (time_ns, error) in mine.items():
-        ref_ns = reference.get(name, (0, None))[0]
+    for name, result in mine.items():
+        time_ns, error = result.real_ns, result.error
+        ref_ns = reference[name].real_ns if name in reference else 0
         if error:
-            print(f"{name:<{width}}{'skipped':>12}{format_ns(ref_ns) if ref_ns else '-':>12}"
+            print(f"{name:<{width}}{'skipped':>12}{benchjson.format_ns(ref_ns) if ref_ns else '-':>12}"
                   f"   {error[:60]}")
             continue
         ratio = f"{time_ns / ref_ns:.2f}x" if ref_ns else "-"
-        print(f"{name:<{width}}{format_ns(time_ns):>12}"
-              f"{format_ns(ref_ns) if ref_ns else '-':>12}{ratio:>11}")
+        print(f"{name:<{width}}{benchjson.format_ns(time_ns):>12}"
+              f"{benchjson.format_ns(ref_ns) if ref_ns else '-':>12}{ratio:>11}")
     print("\nTimes are real time per iteration; yours/ref above 1 means your code is slower. "
           f"Raw JSON: {STATE_DIR.relative_to(ROOT)}/bench/")
     return 0

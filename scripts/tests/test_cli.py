@@ -6,6 +6,7 @@ from pathlib import Path
 
 from helpers import FIXTURES
 
+import benchjson
 import commands
 import course
 import main
@@ -58,17 +59,30 @@ class CommandLineTest(unittest.TestCase):
         self.assertEqual(main.main(["check", "42"]), 2)
 
 
-class BenchmarkTableTest(unittest.TestCase):
-    def test_rows_convert_units_and_keep_errors(self):
+class BenchmarkJsonTest(unittest.TestCase):
+    def test_parse_converts_units_keeps_counters_and_errors(self):
         data = {"benchmarks": [
-            {"name": "BM_a", "run_type": "iteration", "real_time": 2.0, "time_unit": "us"},
+            {"name": "BM_a", "run_type": "iteration", "real_time": 2.0, "cpu_time": 1.0,
+             "time_unit": "us", "iterations": 10, "items_per_second": 5e5},
             {"name": "BM_a_mean", "run_type": "aggregate", "real_time": 2.0, "time_unit": "us"},
             {"name": "BM_b", "run_type": "iteration", "real_time": 0, "time_unit": "ns",
              "error_occurred": True, "error_message": "not implemented: x"}]}
-        rows = commands.benchmark_rows(data)
-        self.assertEqual(rows, {"BM_a": (2000.0, None), "BM_b": (0, "not implemented: x")})
-        self.assertEqual(commands.format_ns(2000.0), "2 us")
-        self.assertEqual(commands.format_ns(3.5e9), "3.5 s")
+        rows = benchjson.parse(data)
+        self.assertEqual(list(rows), ["BM_a", "BM_b"])
+        self.assertEqual(rows["BM_a"].real_ns, 2000.0)
+        self.assertEqual(rows["BM_a"].counters, {"items_per_second": 5e5})
+        self.assertEqual(rows["BM_b"].error, "not implemented: x")
+        self.assertEqual(benchjson.format_ns(2000.0), "2 µs")
+        self.assertEqual(benchjson.format_ns(3.5e9), "3.5 s")
+
+    def test_compare_gives_new_over_old_for_common_benchmarks(self):
+        old = benchjson.parse({"benchmarks": [
+            {"name": "x", "real_time": 10, "time_unit": "ns"},
+            {"name": "gone", "real_time": 1, "time_unit": "ns"}]})
+        new = benchjson.parse({"benchmarks": [
+            {"name": "x", "real_time": 5, "time_unit": "ns"},
+            {"name": "new", "real_time": 1, "time_unit": "ns"}]})
+        self.assertEqual(benchjson.compare(old, new), [("x", 10.0, 5.0, 0.5)])
 
 
 if __name__ == "__main__":
