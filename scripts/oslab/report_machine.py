@@ -1,0 +1,74 @@
+"""What machine the report's numbers come from."""
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+from pathlib import Path
+
+SYS_CACHE = Path("/sys/devices/system/cpu/cpu0/cache")
+
+
+def parse_size(text: str) -> int:
+    """'32K' -> 32768, '1M' -> 1048576 (sysfs cache sizes)."""
+    text = text.strip().upper()
+    factor = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}.get(text[-1:], 1)
+    return int(text.rstrip("KMG")) * factor
+
+
+def caches(root: Path = SYS_CACHE) -> list[dict]:
+    """[{level, type, bytes}] for data and unified caches, smallest first."""
+    found = []
+    for index in sorted(root.glob("index*")):
+        try:
+            kind = (index / "type").read_text().strip()
+            if kind == "Instruction":
+                continue
+            found.append({"level": int((index / "level").read_text()), "type": kind,
+                          "bytes": parse_size((index / "size").read_text())})
+        except (OSError, ValueError):
+            continue
+    return sorted(found, key=lambda cache: cache["level"])
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def hardware_counters() -> str:
+    """Whether perf can count CPU cycles here (most VMs: no)."""
+    if not shutil.which("perf"):
+        return "unknown (perf is not installed: apt-get install linux-perf)"
+    result = subprocess.run(["perf", "stat", "-e", "instructions", "true"], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if "not supported" in result.stdout or "<not counted>" in result.stdout or result.returncode:
+        return "no (perf reports hardware events as not supported; software events only)"
+    return "yes"
+
+
+def describe() -> dict:
+    compiler = subprocess.run(["c++", "--version"], text=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL).stdout.splitlines()
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count() or 0,
+        "caches": caches(),
+        "kernel": f"{platform.system()} {platform.release()}",
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "compiler": compiler[0] if compiler else "unknown",
+        "hardware_counters": hardware_counters(),
+    }
+
+
+def format_bytes(size: float) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:g} {unit}"
+    return f"{size:g} B"
