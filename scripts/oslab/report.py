@@ -104,6 +104,7 @@ def cmd_report(args) -> int:
     (out).mkdir(parents=True, exist_ok=True)
     (raw).mkdir(parents=True, exist_ok=True)
     (raw / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
+    merge_raw(raw)
     warnings = write_report(out, labs, machine, variant, args.quick)
     if not args.no_run:
         progress.end("write", began)
@@ -117,6 +118,19 @@ def cmd_report(args) -> int:
         print("report: FAILED steps:\n  " + "\n  ".join(failures))
         return 1
     return 0
+
+
+def merge_raw(raw: Path) -> None:
+    """raw/all-benchmarks.json: every lab's benchmarks in one Google Benchmark file, names prefixed
+    with the lab id (what a benchmark-history tool reads)."""
+    merged: dict = {"context": {}, "benchmarks": []}
+    for path in sorted(raw.glob("lab*.json")):
+        data = json.loads(path.read_text())
+        merged["context"] = merged["context"] or data.get("context", {})
+        for entry in data.get("benchmarks", []):
+            if not entry.get("error_occurred"):
+                merged["benchmarks"].append({**entry, "name": f"{path.stem}/{entry['name']}"})
+    (raw / "all-benchmarks.json").write_text(json.dumps(merged, indent=1) + "\n")
 
 
 def write_report(out: Path, labs, machine: dict, variant: str, quick: bool) -> list[str]:
