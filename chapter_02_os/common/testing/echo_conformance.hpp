@@ -70,8 +70,12 @@ private:
 
 }  // namespace oslab::testing
 
-#define OSLAB_ECHO_CONFORMANCE(name, factory)                                  \
-    INSTANTIATE_TEST_SUITE_P(                                                  \
-        name, ::oslab::testing::EchoConformance,                               \
-        ::testing::Values(::oslab::testing::EchoServerCase{#name, (factory)}), \
-        [](const auto& info) { return info.param.name; })
+// INSTANTIATE_TEST_SUITE_P pastes its second argument into identifiers, so it must be the plain
+// name `EchoConformance`: the macro opens the namespace itself. Use it at global scope.
+#define OSLAB_ECHO_CONFORMANCE(case_name, factory)                                          \
+    namespace oslab::testing {                                                              \
+    INSTANTIATE_TEST_SUITE_P(case_name, EchoConformance,                                    \
+                             ::testing::Values(EchoServerCase{#case_name, (factory)}),      \
+                             [](const auto& param_info) { return param_info.param.name; }); \
+    }                                                                                       \
+    static_assert(true, "require a semicolon after OSLAB_ECHO_CONFORMANCE(...)")
