@@ -1,0 +1,129 @@
+// Reference: a one-byte ping-pong between two threads and between two processes.
+#include "oslab/ping_pong.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "oslab/affinity.hpp"
+#include "oslab/byte_pipe.hpp"
+
+namespace oslab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void check_round_trips(std::size_t round_trips) {
+    if (round_trips == 0) throw std::invalid_argument("ping-pong: round_trips must be > 0");
+}
+
+// The pong side: echo every byte until the ping side closes its write end (read() returns EOF).
+void echo_until_eof(int in, int out) {
+    while (read_byte(in))
+        write_byte(out);
+}
+
+// The ping side, on the calling thread: send, then sleep in read() until the answer comes.
+Nanos run_ping(int out, int in, std::size_t round_trips, int cpu) {
+    ScopedPin pin(cpu);
+    const auto start = Clock::now();
+    for (std::size_t i = 0; i < round_trips; ++i) {
+        write_byte(out);
+        if (!read_byte(in)) throw std::runtime_error("ping-pong: the pong side closed early");
+    }
+    return Nanos(Clock::now() - start) / static_cast<double>(round_trips);
+}
+
+}  // namespace
+
+Nanos pipe_transfer_baseline(std::size_t transfers) {
+    check_round_trips(transfers);
+    Pipe pipe = make_pipe();
+    const auto start = Clock::now();
+    for (std::size_t i = 0; i < transfers; ++i) {
+        write_byte(pipe.write.get());
+        read_byte(pipe.read.get());  // the byte is already there: read() does not block
+    }
+    return Nanos(Clock::now() - start) / static_cast<double>(transfers);
+}
+
+Nanos ping_pong_threads(std::size_t round_trips, Placement placement) {
+    check_round_trips(round_trips);
+    Pipe to_pong = make_pipe();
+    Pipe to_ping = make_pipe();
+
+    // The pong thread owns its two ends: when it returns (done or failed) its write end closes,
+    // so a ping side waiting for an answer gets EOF instead of waiting forever.
+    std::exception_ptr pong_error;
+    std::thread pong([&pong_error, cpu = placement.pong_cpu, in = std::move(to_pong.read),
+                      out = std::move(to_ping.write)] {
+        try {
+            if (cpu >= 0) pin_to_cpu(cpu);  // this thread ends soon: nothing to restore
+            echo_until_eof(in.get(), out.get());
+        } catch (...) {
+            pong_error = std::current_exception();
+        }
+    });
+
+    Nanos result{};
+    std::exception_ptr ping_error;
+    try {
+        result = run_ping(to_pong.write.get(), to_ping.read.get(), round_trips, placement.ping_cpu);
+    } catch (...) {
+        ping_error = std::current_exception();
+    }
+    to_pong.write.reset();  // EOF for the pong thread: it leaves its loop
+    pong.join();            // join() also makes pong_error visible here
+    if (pong_error) std::rethrow_exception(pong_error);
+    if (ping_error) std::rethrow_exception(ping_error);
+    return result;
+}
+
+Nanos ping_pong_processes(std::size_t round_trips, Placement placement) {
+    check_round_trips(round_trips);
+    Pipe to_pong = make_pipe();
+    Pipe to_ping = make_pipe();
+
+    const pid_t pid = check_syscall(::fork(), "fork");
+    if (pid == 0) {
+        // Child = pong. Close the parent's ends in this copy of the fd table: if the child kept
+        // to_pong.write open, its own read() would never see EOF.
+        try {
+            to_pong.write.reset();
+            to_ping.read.reset();
+            if (placement.pong_cpu >= 0) pin_to_cpu(placement.pong_cpu);
+            echo_until_eof(to_pong.read.get(), to_ping.write.get());
+            ::_exit(0);
+        } catch (...) {
+            ::_exit(70);
+        }
+    }
+    // Parent = ping. Close the child's ends here, for the same reason.
+    to_pong.read.reset();
+    to_ping.write.reset();
+
+    Nanos result{};
+    std::exception_ptr ping_error;
+    try {
+        result = run_ping(to_pong.write.get(), to_ping.read.get(), round_trips, placement.ping_cpu);
+    } catch (...) {
+        ping_error = std::current_exception();
+    }
+    to_pong.write.reset();  // EOF for the child: it leaves its loop and _exits
+    int status = 0;
+    while (::waitpid(pid, &status, 0) == -1) {
+        if (errno != EINTR) throw_errno("waitpid");
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        throw std::runtime_error("ping_pong_processes: the pong process failed (wait status " +
+                                 std::to_string(status) + ")");
+    }
+    if (ping_error) std::rethrow_exception(ping_error);
+    return result;
+}
+
+}  // namespace oslab
