@@ -3,20 +3,52 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import time
+from pathlib import Path
 
-from course import STATE_DIR, Lab
+from course import ROOT, STATE_DIR, Lab
 
 PROGRESS = STATE_DIR / "progress.json"
+# Written by `scripts/lab export-student` at the root of a student copy (JSON: the source commit
+# and the fingerprint of each lab's tests as handed out). Its presence is what tells a student
+# copy from the course repository.
+STUDENT_COPY_MARKER = ".oslab-student-copy"
+
+
+def folder_fingerprint(lab_dir: Path, sub: str = "tests") -> str:
+    digest = hashlib.sha256()
+    for path in sorted((lab_dir / sub).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(lab_dir)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def tests_fingerprint(lab: Lab) -> str:
     """A hash of the lab's tests/ folder: a lab only counts as done against unchanged tests."""
+    return folder_fingerprint(lab.path)
+
+
+def original_fingerprint(lab: Lab) -> str | None:
+    """The fingerprint of the tests as handed out: from the student-copy marker, else from the
+    committed tests (git HEAD); None when neither is known."""
+    try:
+        return json.loads((ROOT / STUDENT_COPY_MARKER).read_text())["tests"][lab.id]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    rel = lab.path.relative_to(ROOT)
+    git = ["git", "-C", str(ROOT)]
+    listing = subprocess.run([*git, "ls-tree", "-r", "-z", "--name-only", "HEAD", "--",
+                              str(rel / "tests")], capture_output=True)
+    names = [name for name in listing.stdout.decode().split("\0") if name]
+    if listing.returncode != 0 or not names:
+        return None
     digest = hashlib.sha256()
-    for path in sorted((lab.path / "tests").rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(lab.path)).encode())
-            digest.update(path.read_bytes())
+    for name in sorted(names, key=Path):
+        blob = subprocess.run([*git, "show", f"HEAD:{name}"], capture_output=True)
+        digest.update(str(Path(name).relative_to(rel)).encode())
+        digest.update(blob.stdout)
     return digest.hexdigest()[:16]
 
 
@@ -46,5 +78,9 @@ def describe(lab: Lab, state: dict) -> str:
     if entry.get("tests") != tests_fingerprint(lab):
         return f"{passed} of {total} tests passing, but the tests changed since: check again"
     if total and passed == total:
+        original = original_fingerprint(lab)
+        if original and entry.get("tests") != original:
+            return (f"{passed} of {total} tests pass, but {lab.rel(lab.path / 'tests')}/ differs "
+                    "from the original tests: not done until they pass unchanged")
         return f"done ({total} of {total} tests pass, {entry['checked']})"
     return f"{passed} of {total} tests passing ({entry['checked']})"

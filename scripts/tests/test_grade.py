@@ -1,4 +1,6 @@
 """The grader's scoring on crafted and recorded ctest JUnit, and the Classroom workflow's sync."""
+import contextlib
+import io
 import json
 import tempfile
 import unittest
@@ -161,17 +163,21 @@ class ClassroomWorkflowTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "classroom.yml"
             target.write_text("stale\n")
-            self.assertEqual(main.main(["classroom", "--check", "--output", str(target)]), 1)
-            self.assertEqual(main.main(["classroom", "--output", str(target)]), 0)
-            self.assertEqual(main.main(["classroom", "--check", "--output", str(target)]), 0)
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(main.main(["classroom", "--check", "--output", str(target)]), 1)
+                self.assertEqual(main.main(["classroom", "--output", str(target)]), 0)
+                self.assertEqual(main.main(["classroom", "--check", "--output", str(target)]), 0)
 
 
 class GradeCommandLineTest(unittest.TestCase):
     def test_missing_hidden_directory_is_a_usage_error(self):
-        self.assertEqual(main.main(["grade", "--hidden", "/nonexistent/hidden", "1"]), 2)
+        with contextlib.redirect_stderr(io.StringIO()) as err:
+            self.assertEqual(main.main(["grade", "--hidden", "/nonexistent/hidden", "1"]), 2)
+        self.assertIn("no such directory", err.getvalue())
 
     def test_unknown_lab_is_a_usage_error(self):
-        self.assertEqual(main.main(["grade", "9"]), 2)
+        with contextlib.redirect_stderr(io.StringIO()):
+            self.assertEqual(main.main(["grade", "9"]), 2)
 
 
 if __name__ == "__main__":
