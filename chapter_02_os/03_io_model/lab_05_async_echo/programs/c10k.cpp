@@ -1,0 +1,365 @@
+// lab05_c10k: the C10K experiment. For each server (Lab 4's blocking one, each Lab 5 mode):
+//   start it as a child process (the programs next to this one in the bin directory), hold N idle
+//   connections to it, read /proc/<server pid>/status before and while holding (threads, VmRSS),
+//   check every connection still echoes, stop it with SIGTERM, and print one table row.
+//   lab05_c10k --connections 10000 --hold-seconds 2
+// Each server is a separate process, so the server's descriptors and this process's client
+// descriptors each need N (not 2N) under RLIMIT_NOFILE, and /proc shows the server alone.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/core.h>
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "oslab/echo_load.hpp"
+#include "oslab/proc_status.hpp"
+#include "oslab/unique_fd.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct ServerSpec {
+    std::string name;
+    std::string program;  // file name in the bin directory
+    std::vector<std::string> args;
+};
+
+// Same variant as this program: lab05_c10k runs the reference servers, lab05_c10k_starter yours.
+std::string variant_suffix() {
+    return std::string(OSLAB_VARIANT) == "starter" ? "_starter" : "";
+}
+
+std::optional<ServerSpec> spec_for(const std::string& name) {
+    const std::string lab05 = "lab05_echo_server" + variant_suffix();
+    if (name == "blocking") return ServerSpec{name, "lab04_echo_server" + variant_suffix(), {}};
+    if (name == "asio") return ServerSpec{name, lab05, {"--mode", "asio"}};
+    if (name == "asio-mt") return ServerSpec{name, lab05, {"--mode", "asio", "--threads", "2"}};
+    if (name == "asio-pool") {
+        return ServerSpec{name, lab05, {"--mode", "asio-pool", "--threads", "2"}};
+    }
+    if (name == "coro" || name == "epoll" || name == "epoll-et") {
+        return ServerSpec{name, lab05, {"--mode", name}};
+    }
+    return std::nullopt;
+}
+
+// System-wide kernel memory from /proc/meminfo (KiB): kernel stacks (16 KiB per thread on
+// x86-64) and slab caches (socket structures, among others). Other processes add noise.
+std::size_t meminfo_kib(const std::string& field) {
+    std::ifstream in("/proc/meminfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(field + ":", 0) == 0) {
+            std::istringstream values(line.substr(field.size() + 1));
+            std::size_t kib = 0;
+            values >> kib;
+            return kib;
+        }
+    }
+    return 0;
+}
+
+struct Sample {
+    oslab::ProcStatus status;
+    std::size_t fds = 0, kernel_stack_kib = 0, slab_kib = 0;
+};
+
+Sample sample(pid_t pid) {
+    Sample s;
+    s.status = oslab::read_proc_status(pid);
+    s.fds = oslab::count_open_fds(pid);
+    s.kernel_stack_kib = meminfo_kib("KernelStack");
+    s.slab_kib = meminfo_kib("Slab");
+    return s;
+}
+
+struct Row {
+    std::string name, error;
+    Sample before, held;
+    oslab::HoldResult hold;
+    std::size_t connections = 0;
+    double seconds = 0;
+    int exit_status = -1;
+};
+
+class Child {
+public:
+    // fork + exec with stdout on a pipe; the first line must be "listening on HOST:PORT".
+    Child(const fs::path& program, const std::vector<std::string>& args) {
+        int fds[2];
+        if (::pipe2(fds, O_CLOEXEC) == -1)
+            throw std::system_error(errno, std::generic_category(), "pipe2");
+        oslab::UniqueFd read_end(fds[0]), write_end(fds[1]);
+        pid_ = ::fork();
+        if (pid_ == -1) throw std::system_error(errno, std::generic_category(), "fork");
+        if (pid_ == 0) {
+            ::dup2(write_end.get(), STDOUT_FILENO);  // dup2 clears O_CLOEXEC on the copy
+            std::vector<char*> argv;
+            std::string path = program.string();
+            argv.push_back(path.data());
+            std::vector<std::string> all = args;
+            all.insert(all.end(), {"--port", "0"});
+            for (auto& a : all)
+                argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(path.c_str(), argv.data());
+            std::fprintf(stderr, "exec %s: %s\n", path.c_str(), std::strerror(errno));
+            ::_exit(127);
+        }
+        write_end.reset();
+        out_ = std::move(read_end);
+    }
+    ~Child() {
+        if (pid_ > 0 && !reaped_) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        if (drain_.joinable()) drain_.join();
+    }
+    pid_t pid() const { return pid_; }
+
+    // Reads the first line (bounded), returns the port; then drains the rest of its output in
+    // the background so that a server logging connections never blocks on a full pipe.
+    std::uint16_t wait_listening(std::chrono::milliseconds limit) {
+        std::string line;
+        const auto deadline = Clock::now() + limit;
+        while (line.find('\n') == std::string::npos) {
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0) throw std::runtime_error("no 'listening on' line in time");
+            pollfd p{out_.get(), POLLIN, 0};
+            if (::poll(&p, 1, int(left.count())) <= 0) continue;
+            char buffer[256];
+            const ssize_t n = ::read(out_.get(), buffer, sizeof buffer);
+            if (n <= 0) throw std::runtime_error("the server exited before listening");
+            line.append(buffer, std::size_t(n));
+        }
+        line.resize(line.find('\n'));
+        const auto colon = line.rfind(':');
+        if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos) {
+            throw std::runtime_error("unexpected first line: " + line);
+        }
+        drain_ = std::thread([fd = out_.get()] {
+            char sink[4096];
+            while (::read(fd, sink, sizeof sink) > 0) {
+            }
+        });
+        return static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+    }
+
+    // SIGTERM, then wait (bounded); SIGKILL if it does not exit. Returns the exit status.
+    int terminate(std::chrono::milliseconds limit) {
+        ::kill(pid_, SIGTERM);
+        const auto deadline = Clock::now() + limit;
+        int status = 0;
+        while (::waitpid(pid_, &status, WNOHANG) == 0) {
+            if (Clock::now() > deadline) {
+                ::kill(pid_, SIGKILL);
+                ::waitpid(pid_, &status, 0);
+                reaped_ = true;
+                return -9;
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        reaped_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    }
+
+private:
+    pid_t pid_ = -1;
+    bool reaped_ = false;
+    oslab::UniqueFd out_;
+    std::thread drain_;
+};
+
+Row run_one(const ServerSpec& spec, const fs::path& bin, std::size_t connections,
+            std::chrono::milliseconds hold) {
+    Row row;
+    row.name = spec.name;
+    row.connections = connections;
+    const auto program = bin / spec.program;
+    if (!fs::exists(program)) {
+        row.error = program.filename().string() + " not built (configure with its lab too)";
+        return row;
+    }
+    const auto started = Clock::now();
+    try {
+        Child child(program, spec.args);
+        const auto port = child.wait_listening(5s);
+        std::this_thread::sleep_for(200ms);  // let it settle (threads started, pages touched)
+        row.before = sample(child.pid());
+        oslab::HoldOptions options;
+        options.port = port;
+        options.connections = connections;
+        options.hold = hold;
+        row.hold = oslab::hold_connections(options, [&] {
+            // connect() completes in the kernel before the server accept()s: wait (bounded)
+            // until the server holds a descriptor for every connection, then sample.
+            const auto deadline = Clock::now() + 30s;
+            while (oslab::count_open_fds(child.pid()) < row.before.fds + connections &&
+                   Clock::now() < deadline) {
+                std::this_thread::sleep_for(50ms);
+            }
+            std::this_thread::sleep_for(300ms);
+            row.held = sample(child.pid());
+        });
+        row.exit_status = child.terminate(10s);
+    } catch (const std::exception& e) {
+        row.error = e.what();
+    }
+    row.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return row;
+}
+
+double per_connection_kib(std::size_t before, std::size_t held, std::size_t n) {
+    return n == 0 ? 0.0 : (double(held) - double(before)) / double(n);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"C10K: threads and memory of each echo server while it holds N idle connections"};
+    std::size_t connections = 10000;
+    double hold_seconds = 2;
+    std::vector<std::string> servers{"blocking", "asio",  "asio-mt", "asio-pool",
+                                     "coro",     "epoll", "epoll-et"};
+    std::string bin_dir;
+    bool json = false;
+    app.add_option("--connections", connections, "idle connections to hold")
+        ->check(CLI::Range(1, 200000));
+    app.add_option("--hold-seconds", hold_seconds, "how long to hold them")
+        ->check(CLI::Range(0.0, 600.0));
+    app.add_option("--servers", servers,
+                   "blocking asio asio-mt asio-pool coro epoll epoll-et (default: all)")
+        ->delimiter(',');
+    app.add_option("--bin-dir", bin_dir, "where the server programs are (default: next to this)");
+    app.add_flag("--json", json, "print JSON instead of the table");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "lab05_c10k: %s\n", e.what());
+        return 2;
+    }
+    std::vector<ServerSpec> specs;
+    for (const auto& name : servers) {
+        auto spec = spec_for(name);
+        if (!spec) {
+            std::fprintf(stderr, "lab05_c10k: unknown server '%s'\n", name.c_str());
+            return 2;
+        }
+        specs.push_back(*spec);
+    }
+    const fs::path bin =
+        bin_dir.empty() ? fs::read_symlink("/proc/self/exe").parent_path() : fs::path(bin_dir);
+
+    // Each side needs one descriptor per connection plus a few: this process for the clients and
+    // the server (which inherits this limit through fork/exec) for the accepted sockets.
+    const std::size_t wanted = connections + 64;
+    rlimit limit{};
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < wanted) {
+        std::fprintf(
+            stderr,
+            "lab05_c10k: the descriptor hard limit (ulimit -Hn) is %llu, but %zu "
+            "connections need %zu per process. Raise it (ulimit -Hn as root, "
+            "/etc/security/limits.conf, systemd LimitNOFILE) or use --connections %llu\n",
+            static_cast<unsigned long long>(limit.rlim_max), connections, wanted,
+            static_cast<unsigned long long>(limit.rlim_max > 64 ? limit.rlim_max - 64 : 1));
+        return 3;
+    }
+    const std::size_t soft = oslab::raise_fd_limit(wanted);
+    if (soft < wanted) {
+        std::fprintf(stderr, "lab05_c10k: could not raise RLIMIT_NOFILE to %zu (got %zu)\n", wanted,
+                     soft);
+        return 3;
+    }
+    const auto hold = std::chrono::milliseconds(static_cast<long long>(hold_seconds * 1000));
+
+    std::vector<Row> rows;
+    if (!json) {
+        fmt::print("C10K: {} idle connections held {:.1f} s per server (RLIMIT_NOFILE {})\n\n",
+                   connections, hold_seconds, soft);
+        fmt::print("{:<10} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>6} {:>5}\n", "server",
+                   "threads", "threads", "RSS MiB", "RSS MiB", "RSS KiB", "kstack", "slab KiB",
+                   "echoed", "time", "exit");
+        fmt::print("{:<10} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>6} {:>5}\n", "",
+                   "before", "holding", "before", "holding", "per conn", "MiB +", "per conn", "",
+                   "s", "");
+        std::fflush(stdout);
+    }
+    for (const auto& spec : specs) {
+        Row row = run_one(spec, bin, connections, hold);
+        if (!json) {
+            if (!row.error.empty()) {
+                fmt::print("{:<10} skipped: {}\n", row.name, row.error);
+            } else {
+                fmt::print(
+                    "{:<10} {:>8} {:>8} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f} {:>8} "
+                    "{:>6.1f} {:>5}\n",
+                    row.name, row.before.status.threads, row.held.status.threads,
+                    row.before.status.vm_rss_kib / 1024.0, row.held.status.vm_rss_kib / 1024.0,
+                    per_connection_kib(row.before.status.vm_rss_kib, row.held.status.vm_rss_kib,
+                                       connections),
+                    (double(row.held.kernel_stack_kib) - double(row.before.kernel_stack_kib)) /
+                        1024.0,
+                    per_connection_kib(row.before.slab_kib, row.held.slab_kib, connections),
+                    fmt::format("{}/{}", row.hold.echoed_at_end, connections), row.seconds,
+                    row.exit_status);
+            }
+            std::fflush(stdout);
+        }
+        rows.push_back(std::move(row));
+    }
+    bool ok = true;
+    if (json) {
+        fmt::print("{{\"connections\": {}, \"hold_seconds\": {}, \"servers\": [\n", connections,
+                   hold_seconds);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const Row& r = rows[i];
+            fmt::print(
+                "  {{\"server\": \"{}\", \"error\": \"{}\", \"threads_before\": {}, "
+                "\"threads_holding\": {}, \"rss_kib_before\": {}, \"rss_kib_holding\": {}, "
+                "\"kernel_stack_kib_delta\": {}, \"slab_kib_delta\": {}, \"opened\": {}, "
+                "\"echoed_at_end\": {}, \"errors\": {}, \"exit_status\": {}, \"seconds\": "
+                "{:.2f}}}{}\n",
+                r.name, r.error, r.before.status.threads, r.held.status.threads,
+                r.before.status.vm_rss_kib, r.held.status.vm_rss_kib,
+                static_cast<long long>(r.held.kernel_stack_kib) -
+                    static_cast<long long>(r.before.kernel_stack_kib),
+                static_cast<long long>(r.held.slab_kib) - static_cast<long long>(r.before.slab_kib),
+                r.hold.opened, r.hold.echoed_at_end, r.hold.errors, r.exit_status, r.seconds,
+                i + 1 < rows.size() ? "," : "");
+        }
+        fmt::print("]}}\n");
+    }
+    for (const auto& r : rows) {
+        if (r.error.empty() && (r.hold.echoed_at_end != connections || r.exit_status != 0))
+            ok = false;
+    }
+    if (!json) {
+        fmt::print(
+            "\nthreads/RSS: /proc/<server pid>/status. kstack and slab: system-wide deltas from"
+            " /proc/meminfo (kernel memory, not in RSS; slab counts both ends' sockets).\n");
+    }
+    return ok ? 0 : 1;
+}
