@@ -9,7 +9,8 @@
 #
 # Every lab is built twice, once per variant directory that exists:
 #   starter/   the student's code          solution/  the reference
-# from the same include/, tests/, bench/ and programs/ sources:
+# from the same include/, given/, tests/, bench/ and programs/ sources (given/*.cpp: code that is
+# part of the lab but not of the exercise, compiled into both variants, written once):
 #   <id>_<variant>          static library (include/ and the variant directory are its headers)
 #   <id>_<variant>_tests    GoogleTest binary, ctest labels <id> and <variant>, names <id>.<variant>.*
 #   <id>_<variant>_bench    Google Benchmark binary
@@ -48,7 +49,7 @@ function(oslab_add_lab id)
         endif()
         list(APPEND built_variants ${variant})
         set(lib ${id}_${variant})
-        file(GLOB lib_sources CONFIGURE_DEPENDS ${dir}/${variant}/*.cpp)
+        file(GLOB lib_sources CONFIGURE_DEPENDS ${dir}/${variant}/*.cpp ${dir}/given/*.cpp)
         add_library(${lib} STATIC ${lib_sources})
         # The variant directory comes first: a variant may carry its own private headers.
         target_include_directories(${lib} PUBLIC ${dir}/${variant} ${dir}/include)
