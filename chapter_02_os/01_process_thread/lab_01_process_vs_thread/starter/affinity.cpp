@@ -1,4 +1,5 @@
-// Reference: reading and setting the CPU affinity mask of the calling thread.
+// Lab 1, Step 3: the CPU affinity mask of the calling thread.
+// Read README.md, "Step 3: Pin a thread to a CPU".
 #include "oslab/affinity.hpp"
 
 #include <sched.h>
@@ -6,38 +7,23 @@
 #include <stdexcept>
 #include <string>
 
+#include "oslab/not_implemented.hpp"
 #include "oslab/system_error.hpp"
 
 namespace oslab {
 
 std::vector<int> allowed_cpus() {
-    // pid 0 = the calling thread. (In the kernel every thread is a task with its own mask; the
-    // "pid" these calls take is really a thread id.)
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    check_syscall(::sched_getaffinity(0, sizeof set, &set), "sched_getaffinity");
-    std::vector<int> cpus;
-    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-        if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
-    }
-    return cpus;
+    // TODO(student): a cpu_set_t, CPU_ZERO, then ::sched_getaffinity(0, sizeof set, &set)
+    // (pid 0 = the calling thread), checked with oslab::check_syscall. Return every cpu in
+    // [0, CPU_SETSIZE) for which CPU_ISSET is true, in increasing order.
+    OSLAB_TODO("read the affinity mask with sched_getaffinity", "Step 3: Pin a thread to a CPU");
 }
 
 void set_affinity(std::span<const int> cpus) {
-    if (cpus.empty()) throw std::invalid_argument("set_affinity: empty CPU list");
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    for (const int cpu : cpus) {
-        // CPU_SET with a number outside the set is undefined behaviour: check first.
-        if (cpu < 0 || cpu >= CPU_SETSIZE) {
-            throw std::invalid_argument("set_affinity: no such CPU number " + std::to_string(cpu));
-        }
-        CPU_SET(cpu, &set);
-    }
-    // The kernel refuses (EINVAL) a mask with no online CPU the thread is allowed to use (cgroup
-    // cpusets, taskset of the parent). If the thread runs on a CPU outside the new mask, it is
-    // migrated before this call returns.
-    check_syscall(::sched_setaffinity(0, sizeof set, &set), "sched_setaffinity");
+    // TODO(student): empty list -> std::invalid_argument. CPU_ZERO a cpu_set_t; for every cpu,
+    // reject numbers outside [0, CPU_SETSIZE) with std::invalid_argument (CPU_SET outside the
+    // set is undefined behaviour), CPU_SET the others. Then ::sched_setaffinity(0, ...), checked.
+    OSLAB_TODO("set the affinity mask with sched_setaffinity", "Step 3: Pin a thread to a CPU");
 }
 
 }  // namespace oslab

@@ -1,4 +1,5 @@
-// Reference: a cooperative scheduler for C++20 coroutines, and a token passed between two of them.
+// Lab 1, Step 5: a cooperative scheduler for C++20 coroutines, and a token passed between two.
+// Read README.md, "Step 5: Coroutines" and the diagram at the top of oslab/coro.hpp.
 #include "oslab/coro.hpp"
 
 #include <poll.h>
@@ -7,6 +8,7 @@
 #include <stdexcept>
 
 #include "oslab/byte_pipe.hpp"
+#include "oslab/not_implemented.hpp"
 #include "oslab/system_error.hpp"
 
 namespace oslab {
@@ -25,8 +27,7 @@ void Scheduler::wait_for_io() {
     fds.reserve(waiting_.size());
     for (const auto& waiter : waiting_)
         fds.push_back(pollfd{waiter.fd, POLLIN, 0});
-    // Nothing else can run: sleep in the kernel until one of the fds is readable (or closed:
-    // POLLHUP also counts, the task's read() will then see EOF).
+    // Nothing else can run: sleep in the kernel until one of the fds is readable (or closed).
     int ready = 0;
     do {
         ready = ::poll(fds.data(), fds.size(), -1);
@@ -45,94 +46,43 @@ void Scheduler::wait_for_io() {
 
 // ---- The switch: where a suspended coroutine goes ------------------------------------------
 
-// By the time await_suspend runs, the compiler has already saved everything the coroutine needs
-// (its locals and where to continue) in its frame. "Switching out" is just remembering the handle.
 void YieldAwaiter::await_suspend(Task::Handle handle) {
-    scheduler->ready_.push_back(handle);
+    // TODO(student): the coroutine is already suspended (its state is in its frame). Put its
+    // handle at the back of scheduler->ready_. One line.
+    OSLAB_TODO("queue a yielding coroutine", "Step 5: Coroutines");
 }
 
 void ReadableAwaiter::await_suspend(Task::Handle handle) {
-    scheduler->waiting_.push_back(Scheduler::Waiter{fd, handle});
+    // TODO(student): remember (fd, handle) in scheduler->waiting_; wait_for_io() will move it to
+    // the ready queue once fd is readable. One line.
+    OSLAB_TODO("park a coroutine until its fd is readable", "Step 5: Coroutines");
 }
 
-// ---- The run loop: the whole "kernel" of a user-level scheduler ----------------------------
+// ---- The run loop ---------------------------------------------------------------------------
 
 void Scheduler::run() {
-    while (!ready_.empty() || !waiting_.empty()) {
-        if (ready_.empty()) {  // every task waits for I/O: only the kernel can help now
-            wait_for_io();
-            continue;
-        }
-        const Task::Handle handle = ready_.front();
-        ready_.pop_front();
-        ++resumes_;
-        handle.resume();  // an ordinary call: returns at the task's next co_await or at its end
-        if (handle.done()) {
-            const std::exception_ptr error = handle.promise().exception;
-            handle.destroy();  // the frame is ours (Task::release): free it exactly once
-            if (error) std::rethrow_exception(error);
-        }
-    }
+    // TODO(student): while some task is ready or waiting:
+    //   - nothing ready -> wait_for_io(), and loop again;
+    //   - else pop the front handle, ++resumes_, handle.resume() (runs it up to its next
+    //     co_await), and if handle.done(): take handle.promise().exception, destroy() the frame,
+    //     and rethrow the exception if there was one.
+    OSLAB_TODO("the run loop of the user-level scheduler", "Step 5: Coroutines");
 }
 
 // ---- The token ------------------------------------------------------------------------------
 
-namespace {
-
-struct Table {
-    int holder = 0;  // who has the token: player 0 or player 1
-};
-
-// Each pass: wait (yielding) until the token is mine, hand it to the other player.
-Task pass_in_memory(Scheduler& scheduler, Table& table, int me, std::size_t passes) {
-    for (std::size_t i = 0; i < passes; ++i) {
-        while (table.holder != me)
-            co_await scheduler.yield();
-        table.holder = 1 - me;
-    }
-}
-
-// Player 0 starts: write, then sleep until the answer is readable, read it.
-Task serve_over_pipes(Scheduler& scheduler, int out, int in, std::size_t passes) {
-    for (std::size_t i = 0; i < passes; ++i) {
-        write_byte(out);
-        co_await scheduler.readable(in);
-        if (!read_byte(in)) throw std::runtime_error("pass_token_coroutines: pipe closed");
-    }
-}
-
-// Player 1 answers: sleep until readable, read, write back.
-Task answer_over_pipes(Scheduler& scheduler, int in, int out, std::size_t passes) {
-    for (std::size_t i = 0; i < passes; ++i) {
-        co_await scheduler.readable(in);
-        if (!read_byte(in)) throw std::runtime_error("pass_token_coroutines: pipe closed");
-        write_byte(out);
-    }
-}
-
-}  // namespace
-
 std::chrono::duration<double, std::nano> pass_token_coroutines(std::size_t round_trips,
                                                                TokenChannel channel) {
-    if (round_trips == 0) throw std::invalid_argument("pass_token_coroutines: round_trips == 0");
-    Scheduler scheduler;
-    Table table;
-    Pipe to_b = make_pipe();
-    Pipe to_a = make_pipe();
-    if (channel == TokenChannel::memory) {
-        scheduler.spawn(pass_in_memory(scheduler, table, 0, round_trips));
-        scheduler.spawn(pass_in_memory(scheduler, table, 1, round_trips));
-    } else {
-        scheduler.spawn(
-            serve_over_pipes(scheduler, to_b.write.get(), to_a.read.get(), round_trips));
-        scheduler.spawn(
-            answer_over_pipes(scheduler, to_b.read.get(), to_a.write.get(), round_trips));
-    }
-    const auto start = std::chrono::steady_clock::now();
-    scheduler.run();
-    const std::chrono::duration<double, std::nano> elapsed =
-        std::chrono::steady_clock::now() - start;
-    return elapsed / static_cast<double>(round_trips);
+    // TODO(student): round_trips == 0 -> std::invalid_argument.
+    // Write two coroutines (free functions in an anonymous namespace returning Task; take the
+    // Scheduler and shared state by reference, they outlive run()):
+    //   memory: a shared `int holder`; each player does round_trips times:
+    //             while (holder != me) co_await scheduler.yield();  holder = other;
+    //   pipe:   two pipes (make_pipe()); player A round_trips times: write_byte(to_b);
+    //             co_await scheduler.readable(from_b); read_byte(from_b);
+    //           player B: co_await readable(from_a); read_byte; write_byte(to_a).
+    // spawn both, time scheduler.run(), return elapsed / round_trips.
+    OSLAB_TODO("pass a token between two coroutines", "Step 5: Coroutines");
 }
 
 }  // namespace oslab

@@ -1,4 +1,5 @@
-// Reference: a one-byte ping-pong between two threads and between two processes.
+// Lab 1, Step 4: ping-pong between two threads and between two processes.
+// Read README.md, "Step 4: Ping-pong".
 #include "oslab/ping_pong.hpp"
 
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 
 #include "oslab/affinity.hpp"
 #include "oslab/byte_pipe.hpp"
+#include "oslab/not_implemented.hpp"
 
 namespace oslab {
 namespace {
@@ -21,25 +23,23 @@ void check_round_trips(std::size_t round_trips) {
     if (round_trips == 0) throw std::invalid_argument("ping-pong: round_trips must be > 0");
 }
 
-// The pong side: echo every byte until the ping side closes its write end (read() returns EOF).
+// The pong side: echo every byte back until read_byte() reports EOF.
 void echo_until_eof(int in, int out) {
-    while (read_byte(in))
-        write_byte(out);
+    // TODO(student): two lines with read_byte / write_byte (oslab/byte_pipe.hpp).
+    OSLAB_TODO("echo bytes until EOF", "Step 4: Ping-pong");
 }
 
-// The ping side, on the calling thread: send, then sleep in read() until the answer comes.
+// The ping side, on the calling thread: pin with ScopedPin(cpu), start the clock, then
+// round_trips x (write_byte(out); read_byte(in) - false means the other side closed: throw
+// std::runtime_error). Return (elapsed) / round_trips as Nanos.
 Nanos run_ping(int out, int in, std::size_t round_trips, int cpu) {
-    ScopedPin pin(cpu);
-    const auto start = Clock::now();
-    for (std::size_t i = 0; i < round_trips; ++i) {
-        write_byte(out);
-        if (!read_byte(in)) throw std::runtime_error("ping-pong: the pong side closed early");
-    }
-    return Nanos(Clock::now() - start) / static_cast<double>(round_trips);
+    // TODO(student)
+    OSLAB_TODO("time round_trips write+read pairs", "Step 4: Ping-pong");
 }
 
 }  // namespace
 
+// Given: a worked example of the pipe helpers. One thread, no switch: the pure syscall cost.
 Nanos pipe_transfer_baseline(std::size_t transfers) {
     check_round_trips(transfers);
     Pipe pipe = make_pipe();
@@ -53,77 +53,29 @@ Nanos pipe_transfer_baseline(std::size_t transfers) {
 
 Nanos ping_pong_threads(std::size_t round_trips, Placement placement) {
     check_round_trips(round_trips);
-    Pipe to_pong = make_pipe();
-    Pipe to_ping = make_pipe();
-
-    // The pong thread owns its two ends: when it returns (done or failed) its write end closes,
-    // so a ping side waiting for an answer gets EOF instead of waiting forever.
-    std::exception_ptr pong_error;
-    std::thread pong([&pong_error, cpu = placement.pong_cpu, in = std::move(to_pong.read),
-                      out = std::move(to_ping.write)] {
-        try {
-            if (cpu >= 0) pin_to_cpu(cpu);  // this thread ends soon: nothing to restore
-            echo_until_eof(in.get(), out.get());
-        } catch (...) {
-            pong_error = std::current_exception();
-        }
-    });
-
-    Nanos result{};
-    std::exception_ptr ping_error;
-    try {
-        result = run_ping(to_pong.write.get(), to_ping.read.get(), round_trips, placement.ping_cpu);
-    } catch (...) {
-        ping_error = std::current_exception();
-    }
-    to_pong.write.reset();  // EOF for the pong thread: it leaves its loop
-    pong.join();            // join() also makes pong_error visible here
-    if (pong_error) std::rethrow_exception(pong_error);
-    if (ping_error) std::rethrow_exception(ping_error);
-    return result;
+    // TODO(student):
+    //  - two pipes: to_pong and to_ping (make_pipe()).
+    //  - a std::thread for pong that takes ownership (std::move into the lambda) of to_pong.read
+    //    and to_ping.write, pins itself if placement.pong_cpu >= 0, runs echo_until_eof, and
+    //    stores any exception in a std::exception_ptr. Owning its write end matters: when the
+    //    thread ends, the end closes and a waiting ping side gets EOF instead of hanging.
+    //  - run_ping on this thread with to_pong.write / to_ping.read (catch its exception too).
+    //  - close to_pong.write (pong then sees EOF and returns), join, rethrow any error, return.
+    (void)run_ping;
+    (void)echo_until_eof;
+    OSLAB_TODO("ping-pong between this thread and a std::thread", "Step 4: Ping-pong");
 }
 
 Nanos ping_pong_processes(std::size_t round_trips, Placement placement) {
     check_round_trips(round_trips);
-    Pipe to_pong = make_pipe();
-    Pipe to_ping = make_pipe();
-
-    const pid_t pid = check_syscall(::fork(), "fork");
-    if (pid == 0) {
-        // Child = pong. Close the parent's ends in this copy of the fd table: if the child kept
-        // to_pong.write open, its own read() would never see EOF.
-        try {
-            to_pong.write.reset();
-            to_ping.read.reset();
-            if (placement.pong_cpu >= 0) pin_to_cpu(placement.pong_cpu);
-            echo_until_eof(to_pong.read.get(), to_ping.write.get());
-            ::_exit(0);
-        } catch (...) {
-            ::_exit(70);
-        }
-    }
-    // Parent = ping. Close the child's ends here, for the same reason.
-    to_pong.read.reset();
-    to_ping.write.reset();
-
-    Nanos result{};
-    std::exception_ptr ping_error;
-    try {
-        result = run_ping(to_pong.write.get(), to_ping.read.get(), round_trips, placement.ping_cpu);
-    } catch (...) {
-        ping_error = std::current_exception();
-    }
-    to_pong.write.reset();  // EOF for the child: it leaves its loop and _exits
-    int status = 0;
-    while (::waitpid(pid, &status, 0) == -1) {
-        if (errno != EINTR) throw_errno("waitpid");
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        throw std::runtime_error("ping_pong_processes: the pong process failed (wait status " +
-                                 std::to_string(status) + ")");
-    }
-    if (ping_error) std::rethrow_exception(ping_error);
-    return result;
+    // TODO(student): the same with fork():
+    //  - child: close the ends that belong to the parent (to_pong.write, to_ping.read) - else
+    //    its own read() never sees EOF -, pin if asked, echo_until_eof, ::_exit(0); any exception
+    //    -> ::_exit(70).
+    //  - parent: close the child's ends (to_pong.read, to_ping.write), run_ping, close
+    //    to_pong.write, waitpid the child (retry on EINTR), throw std::runtime_error if it did not
+    //    exit with status 0, rethrow a ping error, return the time.
+    OSLAB_TODO("ping-pong between this process and a forked child", "Step 4: Ping-pong");
 }
 
 }  // namespace oslab
