@@ -1,9 +1,6 @@
 // Reference: a cooperative scheduler for C++20 coroutines, and a token passed between two of them.
 #include "oslab/coro.hpp"
 
-#include <poll.h>
-
-#include <cerrno>
 #include <stdexcept>
 
 #include "oslab/byte_pipe.hpp"
@@ -11,37 +8,7 @@
 
 namespace oslab {
 
-// ---- Given: cleanup and the I/O wait -------------------------------------------------------
-
-Scheduler::~Scheduler() {
-    for (const auto handle : ready_)
-        handle.destroy();
-    for (const auto& waiter : waiting_)
-        waiter.handle.destroy();
-}
-
-void Scheduler::wait_for_io() {
-    std::vector<pollfd> fds;
-    fds.reserve(waiting_.size());
-    for (const auto& waiter : waiting_)
-        fds.push_back(pollfd{waiter.fd, POLLIN, 0});
-    // Nothing else can run: sleep in the kernel until one of the fds is readable (or closed:
-    // POLLHUP also counts, the task's read() will then see EOF).
-    int ready = 0;
-    do {
-        ready = ::poll(fds.data(), fds.size(), -1);
-    } while (ready == -1 && errno == EINTR);
-    check_syscall(ready, "poll");
-    std::vector<Waiter> still_waiting;
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-        if (fds[i].revents != 0) {
-            ready_.push_back(waiting_[i].handle);
-        } else {
-            still_waiting.push_back(waiting_[i]);
-        }
-    }
-    waiting_.swap(still_waiting);
-}
+// Scheduler::~Scheduler and Scheduler::wait_for_io (the poll() part) are in given/scheduler_io.cpp.
 
 // ---- The switch: where a suspended coroutine goes ------------------------------------------
 

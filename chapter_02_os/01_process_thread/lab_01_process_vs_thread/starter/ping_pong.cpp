@@ -39,17 +39,7 @@ Nanos run_ping(int out, int in, std::size_t round_trips, int cpu) {
 
 }  // namespace
 
-// Given: a worked example of the pipe helpers. One thread, no switch: the pure syscall cost.
-Nanos pipe_transfer_baseline(std::size_t transfers) {
-    check_round_trips(transfers);
-    Pipe pipe = make_pipe();
-    const auto start = Clock::now();
-    for (std::size_t i = 0; i < transfers; ++i) {
-        write_byte(pipe.write.get());
-        read_byte(pipe.read.get());  // the byte is already there: read() does not block
-    }
-    return Nanos(Clock::now() - start) / static_cast<double>(transfers);
-}
+// pipe_transfer_baseline (the single-thread baseline) is in given/pipe_baseline.cpp.
 
 Nanos ping_pong_threads(std::size_t round_trips, Placement placement) {
     check_round_trips(round_trips);
