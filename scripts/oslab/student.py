@@ -9,12 +9,15 @@
 """
 from __future__ import annotations
 
+import io
 import json
 import queue
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 import textwrap
 import threading
 import time
@@ -322,11 +325,11 @@ def tracked_files(root: Path) -> list[str]:
     return [path for path in listing.split("\0") if path]
 
 
-def leaks(root: Path, dest: Path, copied: list[str]) -> tuple[list[str], list[str]]:
+def leaks(root: Path, dest: Path, copied: list[str], files: list[str]) -> tuple[list[str], list[str]]:
     """(errors, warnings) about the copy. Error: a copied file whose content is a reference file
     that differs from the starter's file of the same name. Warning: a copied text file that names
     a reference file's path (a link that will not resolve in the copy)."""
-    solutions = [path for path in tracked_files(root) if excluded(path) == "a reference solution"
+    solutions = [path for path in files if excluded(path) == "a reference solution"
                  and (root / path).is_file()]
     secret = {}
     for path in solutions:
@@ -355,23 +358,41 @@ def leaks(root: Path, dest: Path, copied: list[str]) -> tuple[list[str], list[st
     return errors, sorted(set(warnings))
 
 
-def export_student(root: Path, dest: Path) -> dict:
-    """Copies the git-tracked files of `root` (as they are in the working tree) into `dest`,
-    without the excluded paths; writes the marker. Returns what it did (for the report/tests)."""
-    copied, skipped = [], {}
-    for path in tracked_files(root):
-        reason = excluded(path)
-        if reason:
-            skipped[path] = reason
-            continue
-        source = root / path
-        if not source.exists() and not source.is_symlink():
-            continue  # deleted in the working tree
-        target = dest / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target, follow_symlinks=False)
-        copied.append(path)
-    commit = git(root, "rev-parse", "--short", "HEAD", check=False).stdout.strip() or "unknown"
+def archive(root: Path, rev: str, into: Path) -> list[str]:
+    """Extracts the files of git revision `rev` into `into`; returns their paths."""
+    tar = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", rev],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if tar.returncode != 0:
+        raise StepFailed(f"git archive {rev}: {tar.stderr.decode().strip()}")
+    with tarfile.open(fileobj=io.BytesIO(tar.stdout)) as bundle:
+        members = [m for m in bundle.getmembers() if m.isfile() or m.issym()]
+        bundle.extractall(into, members=members)
+    return [member.name for member in members]
+
+
+def export_student(root: Path, dest: Path, rev: str | None = None) -> dict:
+    """Copies the git-tracked files of `root` (as they are in the working tree, or as committed
+    in `rev`) into `dest`, without the excluded paths; writes the marker. Returns what it did."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if rev:
+            source_root, files = Path(tmp), archive(root, rev, Path(tmp))
+        else:
+            source_root, files = root, tracked_files(root)
+        copied, skipped = [], {}
+        for path in files:
+            reason = excluded(path)
+            if reason:
+                skipped[path] = reason
+                continue
+            source = source_root / path
+            if not source.exists() and not source.is_symlink():
+                continue  # deleted in the working tree
+            target = dest / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target, follow_symlinks=False)
+            copied.append(path)
+        errors, warnings = leaks(source_root, dest, copied, files)
+    commit = git(root, "rev-parse", "--short", rev or "HEAD", check=False).stdout.strip()
     labs_json = dest / "chapter_02_os" / "labs.json"
     fingerprints = {}
     if labs_json.is_file():
@@ -383,12 +404,12 @@ def export_student(root: Path, dest: Path) -> dict:
         "about": "A student copy of the Chapter 2 OS labs, written by `scripts/lab export-student`. "
                  "The reference solutions (solution/ folders) are not included. scripts/lab and the "
                  "Classroom workflow read this file: keep it.",
-        "source_commit": commit,
+        "source_commit": commit or "unknown",
+        "source": "committed files" if rev else "working tree",
         "exported": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "tests": fingerprints,
     }
     (dest / STUDENT_COPY_MARKER).write_text(json.dumps(marker, indent=2) + "\n")
-    errors, warnings = leaks(root, dest, copied)
     return {"copied": copied, "skipped": skipped, "errors": errors, "warnings": warnings}
 
 
@@ -409,10 +430,10 @@ def cmd_export_student(args) -> int:
     if (ROOT / STUDENT_COPY_MARKER).is_file():
         say("note: this is already a student copy; exporting it again")
     dirty = git(ROOT, "status", "--porcelain", "--untracked-files=no").stdout.splitlines()
-    if dirty:
+    if dirty and not args.rev:
         say(f"note: {len(dirty)} tracked files have uncommitted changes: the copy takes them as "
-            "they are in the working tree")
-    result = export_student(ROOT, dest)
+            "they are in the working tree (--rev HEAD takes the committed files)")
+    result = export_student(ROOT, dest, args.rev)
     solutions = sum(1 for reason in result["skipped"].values() if reason == "a reference solution")
     print(f"copied {len(result['copied'])} files to {dest}")
     print(f"left out {len(result['skipped'])}: {solutions} reference solution files, "
@@ -456,4 +477,7 @@ def register(verbs) -> None:
     export.add_argument("dir", help="a new or empty directory")
     export.add_argument("--git", action="store_true",
                         help="make the copy a git repository with one commit")
+    export.add_argument("--rev", metavar="REV",
+                        help="copy the files as committed in git revision REV (e.g. HEAD or a tag)"
+                             " instead of the working tree")
     export.set_defaults(func=cmd_export_student)

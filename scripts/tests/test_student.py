@@ -268,6 +268,21 @@ class ExportTest(unittest.TestCase):
             self.assertEqual(marker["tests"]["lab09"], progress.folder_fingerprint(
                 dest / "chapter_02_os/sec/lab_09_fake"))
 
+    def test_rev_exports_the_committed_files_not_the_working_tree(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "course"
+            root.mkdir()
+            lab = self.make_course(root)
+            (lab / "starter" / "fork.cpp").write_text("// work in progress\n")
+            (lab / "solution" / "fork.cpp").write_text("changed, not committed\n")
+            committed = student.export_student(root, Path(tmp) / "committed", "HEAD")
+            working = student.export_student(root, Path(tmp) / "working")
+            starter = "chapter_02_os/sec/lab_09_fake/starter/fork.cpp"
+            self.assertEqual((Path(tmp) / "committed" / starter).read_text(), "// TODO(student)\n")
+            self.assertEqual((Path(tmp) / "working" / starter).read_text(), "// work in progress\n")
+            self.assertEqual(sorted(committed["copied"]), sorted(working["copied"]))
+            self.assertFalse(list((Path(tmp) / "committed").rglob("solution")))
+
     def test_a_copied_reference_is_caught(self):
         with tempfile.TemporaryDirectory() as tmp:
             root, dest = Path(tmp) / "course", Path(tmp) / "copy"
