@@ -40,7 +40,6 @@ struct Connection {
     UniqueFd fd;
     std::vector<std::byte> pending;  // echo bytes not yet accepted by the kernel
     std::size_t pending_offset = 0;  // how much of `pending` is already sent
-    bool peer_closed = false;        // read() returned 0: close once `pending` is flushed
     bool want_write = false;         // current interest is EPOLLOUT (else EPOLLIN)
     Clock::time_point last_activity;
 };

@@ -14,7 +14,8 @@ std::vector<std::string> echo_server_modes() {
     return {"asio", "asio-pool", "asio-naive", "coro", "epoll", "epoll-et"};
 }
 
-std::unique_ptr<EchoServer> make_echo_server(std::string_view mode, const EchoServerOptions& options,
+std::unique_ptr<EchoServer> make_echo_server(std::string_view mode,
+                                             const EchoServerOptions& options,
                                              std::size_t threads) {
     auto single_thread_only = [&] {
         if (threads > 1) {
@@ -30,8 +31,8 @@ std::unique_ptr<EchoServer> make_echo_server(std::string_view mode, const EchoSe
     }
     if (mode == "asio-pool") {
         return std::make_unique<AsioThreadedEchoServer>(
-            options, AsioThreadConfig{threads == 0 ? 2 : threads,
-                                      AsioThreadModel::context_per_thread});
+            options,
+            AsioThreadConfig{threads == 0 ? 2 : threads, AsioThreadModel::context_per_thread});
     }
     if (mode == "asio-naive") {
         single_thread_only();
