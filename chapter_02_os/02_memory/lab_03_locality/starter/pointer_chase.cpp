@@ -1,7 +1,6 @@
 // Step 2: the latency probe (README, "Step 2: Pointer chasing").
 #include "oslab/pointer_chase.hpp"
 
-#include <algorithm>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -28,12 +27,6 @@ const ChaseNode* chase(const ChaseNode* start, std::size_t steps) {
     // TODO(student): follow ->next `steps` times and return where you are. Nothing else: the point
     // is that each load needs the previous one's result.
     OSLAB_TODO("chase: follow next for K steps", "Step 2: Pointer chasing");
-}
-
-// Given.
-ChaseBuffer::ChaseBuffer(std::size_t bytes, std::uint64_t seed)
-    : nodes_(std::max<std::size_t>(1, bytes / sizeof(ChaseNode))) {
-    link_nodes(nodes_, sattolo_cycle(nodes_.size(), seed));
 }
 
 }  // namespace oslab
