@@ -7,6 +7,7 @@
 // descriptors each need N (not 2N) under RLIMIT_NOFILE, and /proc shows the server alone.
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,6 +94,7 @@ Sample sample(pid_t pid) {
 
 struct Row {
     std::string name, error;
+    bool not_built = false;  // the program is absent: skipped, not a failure
     Sample before, held;
     oslab::HoldResult hold;
     std::size_t connections = 0;
@@ -108,10 +110,14 @@ public:
         if (::pipe2(fds, O_CLOEXEC) == -1)
             throw std::system_error(errno, std::generic_category(), "pipe2");
         oslab::UniqueFd read_end(fds[0]), write_end(fds[1]);
+        // The server's standard error goes to an in-memory file: shown only if something fails,
+        // instead of interleaving with the table.
+        err_.reset(::memfd_create("server-stderr", MFD_CLOEXEC));
         pid_ = ::fork();
         if (pid_ == -1) throw std::system_error(errno, std::generic_category(), "fork");
         if (pid_ == 0) {
             ::dup2(write_end.get(), STDOUT_FILENO);  // dup2 clears O_CLOEXEC on the copy
+            if (err_) ::dup2(err_.get(), STDERR_FILENO);
             std::vector<char*> argv;
             std::string path = program.string();
             argv.push_back(path.data());
@@ -135,6 +141,15 @@ public:
         if (drain_.joinable()) drain_.join();
     }
     pid_t pid() const { return pid_; }
+
+    // The first line the server wrote to its standard error (empty if none).
+    std::string stderr_line() const {
+        if (!err_) return {};
+        char text[512] = {};
+        const ssize_t n = ::pread(err_.get(), text, sizeof text - 1, 0);
+        std::string line(text, n > 0 ? std::size_t(n) : 0);
+        return line.substr(0, line.find('\n'));
+    }
 
     // Reads the first line (bounded), returns the port; then drains the rest of its output in
     // the background so that a server logging connections never blocks on a full pipe.
@@ -186,7 +201,7 @@ public:
 private:
     pid_t pid_ = -1;
     bool reaped_ = false;
-    oslab::UniqueFd out_;
+    oslab::UniqueFd out_, err_;
     std::thread drain_;
 };
 
@@ -198,12 +213,18 @@ Row run_one(const ServerSpec& spec, const fs::path& bin, std::size_t connections
     const auto program = bin / spec.program;
     if (!fs::exists(program)) {
         row.error = program.filename().string() + " not built (configure with its lab too)";
+        row.not_built = true;
         return row;
     }
     const auto started = Clock::now();
     try {
         Child child(program, spec.args);
-        const auto port = child.wait_listening(5s);
+        std::uint16_t port = 0;
+        try {
+            port = child.wait_listening(5s);
+        } catch (const std::exception& e) {
+            throw std::runtime_error(std::string(e.what()) + ": " + child.stderr_line());
+        }
         std::this_thread::sleep_for(200ms);  // let it settle (threads started, pages touched)
         row.before = sample(child.pid());
         oslab::HoldOptions options;
@@ -222,11 +243,22 @@ Row run_one(const ServerSpec& spec, const fs::path& bin, std::size_t connections
             row.held = sample(child.pid());
         });
         row.exit_status = child.terminate(10s);
+        if (row.exit_status != 0)
+            row.error = "exit " + std::to_string(row.exit_status) + ": " + child.stderr_line();
     } catch (const std::exception& e) {
         row.error = e.what();
     }
     row.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return row;
+}
+
+std::string json_escape(const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+        if (ch == '"' || ch == '\\') out += '\\';
+        if (static_cast<unsigned char>(ch) >= 0x20) out += ch;
+    }
+    return out;
 }
 
 double per_connection_kib(std::size_t before, std::size_t held, std::size_t n) {
@@ -342,7 +374,7 @@ int main(int argc, char** argv) {
                 "\"kernel_stack_kib_delta\": {}, \"slab_kib_delta\": {}, \"opened\": {}, "
                 "\"echoed_at_end\": {}, \"errors\": {}, \"exit_status\": {}, \"seconds\": "
                 "{:.2f}}}{}\n",
-                r.name, r.error, r.before.status.threads, r.held.status.threads,
+                r.name, json_escape(r.error), r.before.status.threads, r.held.status.threads,
                 r.before.status.vm_rss_kib, r.held.status.vm_rss_kib,
                 static_cast<long long>(r.held.kernel_stack_kib) -
                     static_cast<long long>(r.before.kernel_stack_kib),

@@ -3,6 +3,7 @@
 // Contract (same as lab04_echo_server): the first line of standard output is exactly
 // "listening on HOST:PORT" (the real port with --port 0), flushed at once; exit 0 after a clean
 // stop on SIGINT/SIGTERM; one line on standard error and a non-zero exit on bad input.
+#include <arpa/inet.h>
 #include <sys/resource.h>
 
 #include <fmt/core.h>
@@ -52,6 +53,12 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "lab05_echo_server: %s\n", e.what());
+        return 2;
+    }
+    in_addr address{};
+    if (::inet_pton(AF_INET, options.host.c_str(), &address) != 1) {
+        std::fprintf(stderr, "lab05_echo_server: --host: '%s' is not an IPv4 address\n",
+                     options.host.c_str());
         return 2;
     }
     options.idle_timeout = std::chrono::milliseconds(static_cast<long long>(idle_seconds * 1000));
