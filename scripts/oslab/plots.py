@@ -48,7 +48,8 @@ def _data_and_commands(plot: Plot, dat: Path) -> list[str]:
         dat.write_text("\n".join(rows) + "\n")
         lines += ["set style data histograms", "set style histogram cluster gap 1",
                   "set style fill solid 0.85 border -1", "set boxwidth 0.9",
-                  "set xtics rotate by -30 left", "set key top left"]
+                  "set xtics rotate by -30 left",
+                  "set key top right" if len(plot.series) > 1 else "set key off"]
         columns = [f"'{dat.name}' using {i + 2}:xtic(1) title columnheader"
                    for i in range(len(plot.series))]
         lines.append("plot " + ", ".join(columns))
@@ -71,7 +72,7 @@ def _data_and_commands(plot: Plot, dat: Path) -> list[str]:
     for x, label in plot.markers:
         lines.append(f"set arrow from {x:.6g}, graph 0 to {x:.6g}, graph 1 nohead dt 2 lc rgb 'gray40'")
         lines.append(f"set label {_quote(label)} at {x:.6g}, graph 0.95 offset 0.5,0 font ',9'")
-    lines.append("set key top left")
+    lines.append("set key top left" if len(plot.series) > 1 else "set key off")
     curves = [f"'{dat.name}' index {i} using 1:2 with linespoints lw 2 title {_quote(title)}"
               for i, (title, _) in enumerate(plot.series)]
     lines.append("plot " + ", ".join(curves))
@@ -84,7 +85,7 @@ def render(plot: Plot, directory: Path) -> Path | None:
     dat = directory / f"{plot.name}.dat"
     png = directory / f"{plot.name}.png"
     script = [
-        "set terminal pngcairo size 960,600 enhanced font 'Sans,11'",
+        "set terminal pngcairo size 960,600 noenhanced font 'Sans,11'",
         f"set output '{png.name}'",
         f"set title {_quote(plot.title)}",
         f"set xlabel {_quote(plot.xlabel)}",

@@ -46,7 +46,80 @@ def generic(lab, results: dict) -> Section:
                    tables=[("", ("benchmark", "time per iteration", "counters"), rows)])
 
 
+def parse_name(name: str) -> tuple[str, dict, list]:
+    """'BM_X/MiB:64/min_time:0.200/real_time' -> ('BM_X', {'MiB': '64'}, []);
+    'BM_Latency/4096' -> ('BM_Latency', {}, ['4096'])."""
+    family, *parts = name.split("/")
+    named, positional = {}, []
+    for part in parts:
+        if part in ("real_time", "process_time", "manual_time") or part.startswith(
+                ("min_time:", "iterations:", "repeats:", "threads:")):
+            continue
+        if ":" in part:
+            key, value = part.split(":", 1)
+            named[key] = value
+        else:
+            positional.append(part)
+    return family, named, positional
+
+
+def find(results: dict, family: str, **args) -> benchjson.Result | None:
+    """The measured (error-free) result of `family` whose named arguments include `args`."""
+    for result in results.values():
+        name, named, _ = parse_name(result.name)
+        if name == family and not result.error and all(
+                named.get(key) == str(value) for key, value in args.items()):
+            return result
+    return None
+
+
+def family(results: dict, name: str) -> list[tuple[dict, list, benchjson.Result]]:
+    """Every error-free result of one benchmark family, with its parsed arguments."""
+    found = []
+    for result in results.values():
+        family_name, named, positional = parse_name(result.name)
+        if family_name == name and not result.error:
+            found.append((named, positional, result))
+    return found
+
+
+def us(result, counter: str | None = None) -> float | None:
+    """Microseconds: a counter already in µs, or the result's real time."""
+    if result is None:
+        return None
+    if counter:
+        return result.counter(counter)
+    return result.real_ns / 1e3
+
+
+def fmt(value: float | None, unit: str = "", digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}g}" if abs(value) < 10 ** digits else f"{value:,.0f}"
+    return f"{text} {unit}".strip()
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a and b else None
+
+
+def load_other(extra: dict, lab_id: str) -> dict:
+    """Another lab's results of the same run (e.g. Lab 2's per-task cost beside Lab 1's threads)."""
+    path = extra["raw"] / f"{lab_id}.json"
+    return benchjson.load(path) if path.is_file() else {}
+
+
 BUILDERS = {}
+
+
+def builder(lab_id: str):
+    def register(function):
+        BUILDERS[lab_id] = function
+        return function
+    return register
+
+
+# Lab sections live in report_labs.py; importing it registers them.
 
 
 def build(lab, results: dict, extra: dict) -> Section:
@@ -57,3 +130,6 @@ def build(lab, results: dict, extra: dict) -> Section:
         section.notes.append(f"Not implemented yet ({len(missing)} benchmarks skipped): "
                              + ", ".join(f"`{name}`" for name in missing[:12]))
     return section
+
+
+import report_labs  # noqa: E402,F401  (registers the per-lab builders)
