@@ -8,7 +8,9 @@ How a lab is scored (the pure part is score_lab(), tested on crafted JUnit in te
   Failed, crashed and timed-out tests earn zero.
 - labs.json gives each lab its points. Without "groups" every test weighs the same. With "groups"
   ({"EchoConformance": 10, "*": 10}) each key names a test suite (or a shell pattern matched against
-  "Suite" or "Suite.Test"); "*" takes every test no other key took. The weights are relative: the
+  "Suite" or "Suite.Test"; a TEST_P suite matches without its instantiation prefix, so
+  "EchoConformance" takes "Blocking/EchoConformance.EchoesOneMessage/Blocking"); "*" takes every
+  test no other key took. The weights are relative: the
   groups that have tests share the lab's points in proportion to their weights, and a group's
   share is split evenly over its tests.
 - A lab whose folder is not written yet is "not built yet": 0 of 0, not counted. A lab whose
@@ -100,13 +102,18 @@ def suite_of(short_name: str) -> str:
     return short_name.split(".", 1)[0]
 
 
+def bare_suite(short_name: str) -> str:
+    """The suite without a TEST_P instantiation prefix: Blocking/EchoConformance -> EchoConformance."""
+    return suite_of(short_name).rsplit("/", 1)[-1]
+
+
 def group_of(short_name: str, groups: dict) -> str:
     """The first group (in labs.json order, "*" last) whose key matches the test."""
     for key in groups:
         if key == "*":
             continue
-        if suite_of(short_name) == key or fnmatch.fnmatchcase(suite_of(short_name), key) \
-                or fnmatch.fnmatchcase(short_name, key):
+        if any(fnmatch.fnmatchcase(name, key)
+               for name in (bare_suite(short_name), suite_of(short_name), short_name)):
             return key
     return "*"
 
