@@ -275,7 +275,9 @@ def reset(root: Path, starter: str, source: str, *, assume_yes: bool, what: str)
         print(f"{starter}/ is already as in {source}: nothing to reset")
         return 0
     print(f"Reset {what}: {starter}/ goes back to {source}. Your changes there are LOST:")
+    lab_prefix = starter.rsplit("/", 1)[0] + "/" if "/" in starter else ""
     for line in changes:
+        line = line.replace(lab_prefix, "", 1)
         print(f"  {line}{'   (you created it: deleted)' if line.startswith('?') else ''}")
     answer = confirm("Restore these files?", assume_yes)
     if answer is None:
@@ -321,6 +323,9 @@ def excluded(path: str) -> str | None:
 
 
 def tracked_files(root: Path) -> list[str]:
+    if git(root, "rev-parse", "--is-inside-work-tree", check=False).returncode != 0:
+        raise StepFailed(f"{root} is not a git repository: export-student copies the files git "
+                         "tracks")
     listing = git(root, "ls-files", "-z", "--cached").stdout
     return [path for path in listing.split("\0") if path]
 
