@@ -32,8 +32,8 @@ def cmd_list(args) -> int:
 def first_reason(output: str) -> str:
     """The line that best says why a test failed: a not-implemented message, else a gtest failure."""
     match = NOT_IMPLEMENTED.search(output)
-    if match:
-        return match.group(0)
+    if match:  # without gtest's wrapping: ..." thrown in the test body.
+        return re.sub(r'"( thrown in the test body)?\.$', "", match.group(0))
     lines = output.splitlines()
     for i, line in enumerate(lines):
         if "Failure" in line or "Timeout" in line or "Exception" in line:

@@ -204,7 +204,7 @@ def render(scores: list[LabScore], *, failures: int = 8) -> str:
                              f"{fmt_points(g.earned) + '/' + fmt_points(g.points):>12}")
         failed = [t for t in s.tests if t.status == "failed"]
         for test in failed[:failures]:
-            lines.append(f"{'':<9}FAIL {test.name}: {test.reason[:110]}")
+            lines.append(f"{'':<9}FAIL {test.name}: {test.reason[:160]}")
         if len(failed) > failures:
             lines.append(f"{'':<9}... and {len(failed) - failures} more failing")
     earned, points = total(scores)

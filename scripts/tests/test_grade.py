@@ -96,7 +96,8 @@ class ScoringTest(unittest.TestCase):
         reasons = {t.name: t.reason for t in score.tests}
         self.assertIn("crashed or timed out", reasons["Edge.Crashes"])
         self.assertIn("after 2.0 s", reasons["Edge.Hangs"])
-        self.assertTrue(reasons["Basics.Throws"].startswith("not implemented: fork_child()"))
+        self.assertEqual(reasons["Basics.Throws"], "not implemented: fork_child() [lab01], "
+                                                   "see README section 'Step 1: Fork'")
         self.assertIn("Expected equality", reasons["Basics.Fails"])
 
     def test_the_older_mixed_fixture_scores_one_pass_one_skip(self):
