@@ -309,6 +309,11 @@ class ExportTest(unittest.TestCase):
             self.assertFalse([p for p in dest.rglob("solution") if p.is_dir()])
             for path in ("build", "report", ".oslab", "chapter_02_os/hidden_tests_example"):
                 self.assertFalse((dest / path).exists(), path)
+            # The tool's own tests travel with it (the copy's CI runs them).
+            for fixture in (course.ROOT / "scripts" / "tests" / "fixtures").iterdir():
+                relative = str(fixture.relative_to(course.ROOT))
+                if fixture.is_file() and student.excluded(relative) is not None:
+                    self.fail(f"{fixture.name} is a test fixture and must be copied")
             # No file of the copy carries a reference file's content.
             for lab in course.load_labs():
                 for solution_file in (lab.path / "solution").glob("*") if lab.has_solution else []:
