@@ -43,7 +43,9 @@ enum Where { kSameCpu, kCrossCpu, kUnpinned };
 
 // A round trip is two switches and two transfers (write + read): per switch =
 // (round trip - 2 x baseline) / 2.
-void BM_Switch_PingPong(benchmark::State& state, Kind kind, Where where) {
+void BM_Switch_PingPong(benchmark::State& state) {
+    const auto kind = static_cast<Kind>(state.range(0));
+    const auto where = static_cast<Where>(state.range(1));
     auto run = [kind](oslab::Placement placement, std::size_t round_trips) {
         return kind == kThreads ? oslab::ping_pong_threads(round_trips, placement)
                                 : oslab::ping_pong_processes(round_trips, placement);
@@ -71,27 +73,24 @@ void BM_Switch_PingPong(benchmark::State& state, Kind kind, Where where) {
     state.counters["us_per_round_trip"] = round_trip / 1000.0;
     state.counters["ns_per_switch"] = (round_trip - 2.0 * baseline_ns_per_transfer()) / 2.0;
 }
-BENCHMARK_CAPTURE(BM_Switch_PingPong, threads_same_cpu, kThreads, kSameCpu)
-    ->UseRealTime()
-    ->MinTime(0.3);
-BENCHMARK_CAPTURE(BM_Switch_PingPong, processes_same_cpu, kProcesses, kSameCpu)
-    ->UseRealTime()
-    ->MinTime(0.3);
-BENCHMARK_CAPTURE(BM_Switch_PingPong, threads_cross_cpu, kThreads, kCrossCpu)
-    ->UseRealTime()
-    ->MinTime(0.3);
-BENCHMARK_CAPTURE(BM_Switch_PingPong, processes_cross_cpu, kProcesses, kCrossCpu)
-    ->UseRealTime()
-    ->MinTime(0.3);
-BENCHMARK_CAPTURE(BM_Switch_PingPong, threads_unpinned, kThreads, kUnpinned)
-    ->UseRealTime()
-    ->MinTime(0.3);
-BENCHMARK_CAPTURE(BM_Switch_PingPong, processes_unpinned, kProcesses, kUnpinned)
+// Names: process:0 = threads, process:1 = processes; where:0 = both on the first allowed CPU,
+// where:1 = on the first two allowed CPUs, where:2 = unpinned (the scheduler decides).
+BENCHMARK(BM_Switch_PingPong)
+    ->ArgNames({"process", "where"})
+    ->Args({kThreads, kSameCpu})
+    ->Args({kProcesses, kSameCpu})
+    ->Args({kThreads, kCrossCpu})
+    ->Args({kProcesses, kCrossCpu})
+    ->Args({kThreads, kUnpinned})
+    ->Args({kProcesses, kUnpinned})
     ->UseRealTime()
     ->MinTime(0.3);
 
-// Two coroutines on one thread: a round trip is two resumes.
-void BM_Switch_Coroutines(benchmark::State& state, oslab::TokenChannel channel) {
+// Two coroutines on one thread: a round trip is two resumes. pipe:0 = token in memory,
+// pipe:1 = token through a pipe (write + poll + read per pass).
+void BM_Switch_Coroutines(benchmark::State& state) {
+    const auto channel =
+        state.range(0) == 0 ? oslab::TokenChannel::memory : oslab::TokenChannel::pipe;
     const std::size_t round_trips = channel == oslab::TokenChannel::memory ? 100'000 : kRoundTrips;
     if (!oslab::implemented(state, [&] { oslab::pass_token_coroutines(1, channel); })) return;
     double total_ns = 0;
@@ -101,11 +100,6 @@ void BM_Switch_Coroutines(benchmark::State& state, oslab::TokenChannel channel) 
     state.counters["us_per_round_trip"] = round_trip / 1000.0;
     state.counters["ns_per_switch"] = round_trip / 2.0;
 }
-BENCHMARK_CAPTURE(BM_Switch_Coroutines, memory, oslab::TokenChannel::memory)
-    ->UseRealTime()
-    ->MinTime(0.2);
-BENCHMARK_CAPTURE(BM_Switch_Coroutines, pipe, oslab::TokenChannel::pipe)
-    ->UseRealTime()
-    ->MinTime(0.2);
+BENCHMARK(BM_Switch_Coroutines)->ArgName("pipe")->Arg(0)->Arg(1)->UseRealTime()->MinTime(0.2);
 
 }  // namespace
