@@ -23,6 +23,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import math
+import re
 import os
 import shutil
 import subprocess
@@ -204,7 +205,8 @@ def render(scores: list[LabScore], *, failures: int = 8) -> str:
                              f"{fmt_points(g.earned) + '/' + fmt_points(g.points):>12}")
         failed = [t for t in s.tests if t.status == "failed"]
         for test in failed[:failures]:
-            lines.append(f"{'':<9}FAIL {test.name}: {test.reason[:160]}")
+            reason = re.sub(r"see \S*README\.md, section", "see README section", test.reason)
+            lines.append(f"{'':<9}FAIL {test.name}: {reason[:160]}")
         if len(failed) > failures:
             lines.append(f"{'':<9}... and {len(failed) - failures} more failing")
     earned, points = total(scores)
