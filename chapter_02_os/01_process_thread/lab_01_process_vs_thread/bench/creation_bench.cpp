@@ -158,13 +158,7 @@ void BM_ForkWithTouchedMemory(benchmark::State& state) {
     set_us_per_op(state, Clock::now() - start);
     state.counters["parent_MiB"] = static_cast<double>(state.range(0));
 }
-BENCHMARK(BM_ForkWithTouchedMemory)
-    ->ArgName("MiB")
-    ->Arg(0)
-    ->Arg(64)
-    ->Arg(512)
-    ->UseRealTime()
-    ->MinTime(0.2);
+BENCHMARK(BM_ForkWithTouchedMemory)->ArgName("MiB")->Arg(0)->Arg(64)->Arg(512)->UseRealTime();
 
 void BM_PosixSpawnWithTouchedMemory(benchmark::State& state) {
     TouchedMemory memory(static_cast<std::size_t>(state.range(0)));
@@ -174,11 +168,6 @@ void BM_PosixSpawnWithTouchedMemory(benchmark::State& state) {
     set_us_per_op(state, Clock::now() - start);
     state.counters["parent_MiB"] = static_cast<double>(state.range(0));
 }
-BENCHMARK(BM_PosixSpawnWithTouchedMemory)
-    ->ArgName("MiB")
-    ->Arg(0)
-    ->Arg(512)
-    ->UseRealTime()
-    ->MinTime(0.2);
+BENCHMARK(BM_PosixSpawnWithTouchedMemory)->ArgName("MiB")->Arg(0)->Arg(512)->UseRealTime();
 
 }  // namespace

@@ -39,8 +39,7 @@ BENCHMARK_TEMPLATE(BM_Sum, false)
     ->Arg(2)
     ->Arg(4)
     ->Arg(8)
-    ->UseRealTime()
-    ->MinTime(0.2);
+    ->UseRealTime();
 BENCHMARK_TEMPLATE(BM_Sum, true)
     ->Name("BM_Sum_Processes")
     ->ArgName("workers")
@@ -48,7 +47,6 @@ BENCHMARK_TEMPLATE(BM_Sum, true)
     ->Arg(2)
     ->Arg(4)
     ->Arg(8)
-    ->UseRealTime()
-    ->MinTime(0.2);
+    ->UseRealTime();
 
 }  // namespace

@@ -83,8 +83,7 @@ BENCHMARK(BM_Switch_PingPong)
     ->Args({kProcesses, kCrossCpu})
     ->Args({kThreads, kUnpinned})
     ->Args({kProcesses, kUnpinned})
-    ->UseRealTime()
-    ->MinTime(0.3);
+    ->UseRealTime();
 
 // Two coroutines on one thread: a round trip is two resumes. pipe:0 = token in memory,
 // pipe:1 = token through a pipe (write + poll + read per pass).
@@ -100,6 +99,6 @@ void BM_Switch_Coroutines(benchmark::State& state) {
     state.counters["us_per_round_trip"] = round_trip / 1000.0;
     state.counters["ns_per_switch"] = round_trip / 2.0;
 }
-BENCHMARK(BM_Switch_Coroutines)->ArgName("pipe")->Arg(0)->Arg(1)->UseRealTime()->MinTime(0.2);
+BENCHMARK(BM_Switch_Coroutines)->ArgName("pipe")->Arg(0)->Arg(1)->UseRealTime();
 
 }  // namespace
