@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <span>
 #include <string>
 
@@ -35,6 +36,13 @@ struct EchoServerCase {
 };
 
 class EchoConformance : public ::testing::TestWithParam<EchoServerCase> {};
+
+// GoogleTest prints a parameter in test listings ("# GetParam() = ..."); without this it would
+// dump the object's bytes, which change from run to run. CMake's gtest_discover_tests turns
+// "Case/0  # GetParam() = Blocking" into the stable ctest name "...EchoConformance.Case/Blocking".
+inline void PrintTo(const EchoServerCase& server_case, std::ostream* out) {
+    *out << server_case.name;
+}
 
 // A loopback test client whose every read and write is bounded by `timeout` (SO_RCVTIMEO and
 // SO_SNDTIMEO): a stuck server makes a call throw std::runtime_error("... timed out ...").
@@ -71,11 +79,11 @@ private:
 }  // namespace oslab::testing
 
 // INSTANTIATE_TEST_SUITE_P pastes its second argument into identifiers, so it must be the plain
-// name `EchoConformance`: the macro opens the namespace itself. Use it at global scope.
-#define OSLAB_ECHO_CONFORMANCE(case_name, factory)                                          \
-    namespace oslab::testing {                                                              \
-    INSTANTIATE_TEST_SUITE_P(case_name, EchoConformance,                                    \
-                             ::testing::Values(EchoServerCase{#case_name, (factory)}),      \
-                             [](const auto& param_info) { return param_info.param.name; }); \
-    }                                                                                       \
+// name `EchoConformance`: the macro opens the namespace itself. Use it at global scope. Tests are
+// named "<case_name>/EchoConformance.<Case>/0" by GoogleTest, "...<Case>/<case_name>" by ctest.
+#define OSLAB_ECHO_CONFORMANCE(case_name, factory)                                      \
+    namespace oslab::testing {                                                          \
+    INSTANTIATE_TEST_SUITE_P(case_name, EchoConformance,                                \
+                             ::testing::Values(EchoServerCase{#case_name, (factory)})); \
+    }                                                                                   \
     static_assert(true, "require a semicolon after OSLAB_ECHO_CONFORMANCE(...)")

@@ -34,13 +34,20 @@ public:
           acceptor_([this] { accept_loop(); }) {}
     ~TinyEchoServer() {
         stopping_ = true;
-        ::shutdown(listener_.get(), SHUT_RDWR);  // wakes accept() (Linux)
-        acceptor_.join();
+        acceptor_.join();  // polls with a timeout and checks stopping_
+        std::vector<std::thread> threads;
+        {
+            std::lock_guard lock(mutex_);
+            for (int fd : clients_)
+                ::shutdown(fd, SHUT_RDWR);
+            threads.swap(threads_);
+        }
+        for (auto& thread : threads)
+            thread.join();  // without the lock: serve() needs it to end
+    }
+    std::size_t active() {
         std::lock_guard lock(mutex_);
-        for (int fd : clients_)
-            ::shutdown(fd, SHUT_RDWR);
-        for (auto& thread : threads_)
-            thread.join();
+        return clients_.size();
     }
     std::uint16_t port() const { return port_; }
 
@@ -157,13 +164,16 @@ TEST(EchoLoad, RejectsEmptyMessages) {
 
 TEST(EchoLoad, NoDescriptorLeak) {
     TinyEchoServer server;
-    (void)oslab::run_echo_load(options_for(server.port(), 4, 64));  // warm up gtest/allocators
+    const auto server_idle = [&] {
+        // The server's accepted sockets close asynchronously (its threads see end of stream).
+        for (int i = 0; i < 300 && server.active() != 0; ++i)
+            std::this_thread::sleep_for(10ms);
+        return server.active() == 0;
+    };
+    ASSERT_TRUE(server_idle());
     const auto before = oslab::count_open_fds();
     (void)oslab::run_echo_load(options_for(server.port(), 4, 64));
-    // The server's own accepted sockets close asynchronously: wait for them.
-    for (int i = 0; i < 100 && oslab::count_open_fds() != before; ++i) {
-        std::this_thread::sleep_for(10ms);
-    }
+    ASSERT_TRUE(server_idle());
     EXPECT_EQ(oslab::count_open_fds(), before);
 }
 
