@@ -44,6 +44,7 @@ struct EpollEchoServer::Impl {
     std::unordered_map<int, Connection> connections;  // loop thread only
     std::array<std::byte, 64 * 1024> buffer;          // one read buffer for all connections
     Clock::time_point accept_paused_until{};          // EMFILE back-off
+    Clock::time_point next_sweep{};                   // idle sweeps: at most every timeout/4
     bool accept_paused = false;
     std::atomic<std::size_t> active{0}, total{0};
     std::thread thread;
@@ -77,9 +78,12 @@ struct EpollEchoServer::Impl {
         return int(t);
     }
     void sweep_idle() {  // closes connections silent for idle_timeout (call after each wait)
+        const auto now = Clock::now();
+        if (now < next_sweep) return;  // O(connections): at most every idle_timeout/4
+        next_sweep = now + std::max(options.idle_timeout / 4, std::chrono::milliseconds(1));
         std::vector<int> expired;
         for (auto& [fd, c] : connections) {
-            if (Clock::now() - c.last_activity >= options.idle_timeout) expired.push_back(fd);
+            if (now - c.last_activity >= options.idle_timeout) expired.push_back(fd);
         }
         for (int fd : expired)
             close_connection(fd);
