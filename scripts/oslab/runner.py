@@ -83,9 +83,10 @@ class TestCase:
 
     @property
     def short_name(self) -> str:
-        """lab01.starter.Suite.Test -> Suite.Test"""
+        """lab01.starter.Suite.Test -> Suite.Test (without the "  # GetParam() = ..." comment
+        gtest_discover_tests leaves on value-parameterised tests with named instances)."""
         parts = self.name.split(".", 2)
-        return parts[2] if len(parts) == 3 else self.name
+        return (parts[2] if len(parts) == 3 else self.name).split("  # ", 1)[0]
 
 
 @dataclass

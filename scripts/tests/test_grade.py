@@ -62,13 +62,15 @@ class ScoringTest(unittest.TestCase):
         self.assertEqual(by_name["*"].points, 15)
 
     def test_parameterised_suites_match_without_their_instantiation_prefix(self):
-        names = ["lab04.starter.Blocking/EchoConformance.EchoesOneMessage/Blocking",
+        names = ["lab04.starter.Blocking/EchoConformance.EchoesOneMessage/Blocking"
+                 "  # GetParam() = 64-byte object <50-0A 00-00>",
                  "lab04.starter.Blocking/EchoConformance.HalfClose/Blocking",
                  "lab04.starter.BlockingEchoServer.StopsCleanly"]
         run = [runner.TestCase(name, "passed") for name in names]
         score = grade.score_lab(lab("lab04", 20, {"EchoConformance": 10, "*": 10}, number=4), run)
         self.assertEqual([t.group for t in score.tests], ["EchoConformance"] * 2 + ["*"])
         self.assertEqual([t.points for t in score.tests], [5, 5, 10])
+        self.assertEqual(score.tests[0].name, "Blocking/EchoConformance.EchoesOneMessage/Blocking")
 
     def test_a_group_without_tests_gives_its_share_to_the_others(self):
         echo = lab("lab04", 20, {"HiddenSuite": 10, "EchoConformance": 5, "*": 5}, number=4)
