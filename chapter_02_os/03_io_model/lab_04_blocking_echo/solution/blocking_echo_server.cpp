@@ -149,6 +149,8 @@ bool BlockingEchoServer::accept_one() {
     const auto id = next_id_++;
     auto& connection = connections_[id];
     connection.fd = client.get();
+    // Logged before the thread exists, so that "connected" always comes before its "closed".
+    log(LogLevel::info, "client #" + std::to_string(id) + " connected from " + peer_name(peer));
     try {
         // The new thread starts in serve() at once, but its first step that touches the map
         // (finish) needs mutex_, which we hold until `connection.thread` is assigned.
@@ -160,7 +162,6 @@ bool BlockingEchoServer::accept_one() {
     }
     ++active_;
     ++total_;
-    log(LogLevel::info, "client #" + std::to_string(id) + " connected from " + peer_name(peer));
     return true;
 }
 

@@ -93,8 +93,8 @@ bool BlockingEchoServer::accept_one() {
     //  - If options_.max_connections != 0 and active_ already reached it, log and return true:
     //    the UniqueFd closes the socket, the client reads end of stream.
     //  - Under mutex_ (and not if stopping_): take an id (next_id_++), add connections_[id] with
-    //    the socket number, start its std::thread running serve(id, std::move(client)), count
-    //    ++active_ and ++total_, log "client #id connected from <peer>". Return true.
+    //    the socket number, log "client #id connected from <peer>", start its std::thread
+    //    running serve(id, std::move(client)), count ++active_ and ++total_. Return true.
     //    (Holding mutex_ while the thread starts matters: see finish().)
     OSLAB_TODO("accept one client and start its thread",
                "Step 2: Accept loop, one thread per client");

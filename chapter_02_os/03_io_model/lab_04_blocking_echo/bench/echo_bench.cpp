@@ -1,0 +1,103 @@
+// Lab 4 benchmarks: the blocking server started in-process on an ephemeral port, driven by the
+// echo_load engine (the same one Lab 5's benchmarks and the echo_load program use).
+//
+//   BM_EchoPingPong/conns:C/bytes:S   closed-loop round trips on C connections, S-byte messages:
+//                                     msg/s (items_per_second), p50/p99 latency in µs
+//   BM_IdleConnections/conns:N        N idle connections held open: the server's threads and
+//                                     resident memory per connection, from /proc/self/status
+//
+// Every run is fixed in length (300 ms of load, no warm-up: connections are set up before; 200 ms
+// of hold), so the binary takes seconds;
+// --benchmark_min_time does not change it (one iteration each).
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "oslab/bench_support.hpp"
+#include "oslab/blocking_echo_server.hpp"
+#include "oslab/echo_load.hpp"
+#include "oslab/proc_status.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+void BM_EchoPingPong(benchmark::State& state) {
+    oslab::BlockingEchoServer server;
+    std::uint16_t port = 0;
+    if (!oslab::implemented(state, [&] { port = server.start(); })) return;
+
+    oslab::LoadOptions options;
+    options.port = port;
+    options.connections = static_cast<std::size_t>(state.range(0));
+    options.message_size = static_cast<std::size_t>(state.range(1));
+    options.duration = 300ms;
+    oslab::LoadResult result;
+    oslab::ProcStatus before, after;
+    for (auto _ : state) {
+        before = oslab::read_proc_status();
+        result = oslab::run_echo_load(options);
+        after = oslab::read_proc_status();
+        state.SetIterationTime(result.seconds);
+    }
+    if (result.errors != 0 || result.connections != options.connections) {
+        state.SkipWithError(("echo errors: " + std::to_string(result.errors)).c_str());
+        return;
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(result.messages));  // -> items_per_second
+    state.counters["msg/s"] = result.messages_per_second;
+    state.counters["MB/s"] = result.megabytes_per_second;
+    state.counters["p50_us"] = result.p50_us;
+    state.counters["p99_us"] = result.p99_us;
+    state.counters["p999_us"] = result.p999_us;
+    const auto status = oslab::read_proc_status();
+    state.counters["ctx_switches"] =
+        static_cast<double>(status.voluntary_ctxt_switches + status.nonvoluntary_ctxt_switches);
+}
+BENCHMARK(BM_EchoPingPong)
+    ->ArgNames({"conns", "bytes"})
+    ->ArgsProduct({{1, 16, 128}, {64, 4096}})
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// What one more idle connection costs this server: one more kernel thread (its stack is mostly
+// untouched virtual memory; the resident part is what the thread really used) and two sockets.
+// The load generator runs in the same process, so its own small share is included.
+void BM_IdleConnections(benchmark::State& state) {
+    oslab::BlockingEchoServer server;
+    std::uint16_t port = 0;
+    if (!oslab::implemented(state, [&] { port = server.start(); })) return;
+
+    oslab::HoldOptions options;
+    options.port = port;
+    options.connections = static_cast<std::size_t>(state.range(0));
+    options.hold = 200ms;
+    oslab::ProcStatus before, held;
+    oslab::HoldResult result;
+    for (auto _ : state) {
+        before = oslab::read_proc_status();
+        result = oslab::hold_connections(options, [&] { held = oslab::read_proc_status(); });
+    }
+    if (result.errors != 0 || result.echoed_at_end != options.connections) {
+        state.SkipWithError(("held connections failed: " + std::to_string(result.errors)).c_str());
+        return;
+    }
+    const auto n = static_cast<double>(options.connections);
+    state.counters["threads"] = static_cast<double>(held.threads);
+    state.counters["threads_per_conn"] =
+        (static_cast<double>(held.threads) - static_cast<double>(before.threads)) / n;
+    state.counters["rss_MiB"] = static_cast<double>(held.vm_rss_kib) / 1024.0;
+    state.counters["KiB_per_conn"] =
+        (static_cast<double>(held.vm_rss_kib) - static_cast<double>(before.vm_rss_kib)) / n;
+}
+BENCHMARK(BM_IdleConnections)
+    ->ArgName("conns")
+    ->Arg(100)
+    ->Arg(1000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
