@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <initializer_list>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -200,11 +201,11 @@ void BM_FanOut_Asio(benchmark::State& state) {
 }
 
 // ---- 2. Task-size sweep (0, 1, 10, 100 µs of spinning), kCores threads. -----------------------
-// N is chosen so an iteration is ~0.1 s of work whatever the size. efficiency = achieved tasks/s
+// N is chosen so an iteration is ~50 ms of work whatever the size. efficiency = achieved tasks/s
 // divided by the ideal kCores / size: 1.0 means every core did nothing but the tasks' own work.
 
 std::int64_t sweep_tasks(std::int64_t us) {
-    return us == 0 ? 200'000 : 100'000 * kCores / us;
+    return us == 0 ? 200'000 : 50'000 * kCores / us;
 }
 
 void report_efficiency(benchmark::State& state, std::int64_t us, std::int64_t n,
@@ -256,7 +257,7 @@ void BM_Threads(benchmark::State& state) {
     if (!pool_works<Pool>(state)) return;
     const auto threads = static_cast<std::size_t>(state.range(0));
     const std::int64_t us = state.range(1);
-    const std::int64_t n = us == 0 ? 200'000 : 20'000;
+    const std::int64_t n = us == 0 ? 100'000 : 5'000;
     Pool pool(threads);
     const Meter start;
     for (auto _ : state) {
@@ -271,7 +272,7 @@ void BM_Threads(benchmark::State& state) {
 void BM_Threads_Asio(benchmark::State& state) {
     const auto threads = static_cast<std::size_t>(state.range(0));
     const std::int64_t us = state.range(1);
-    const std::int64_t n = us == 0 ? 200'000 : 20'000;
+    const std::int64_t n = us == 0 ? 100'000 : 5'000;
     const Meter start;
     for (auto _ : state) {
         boost::asio::thread_pool pool(threads);
@@ -283,13 +284,19 @@ void BM_Threads_Asio(benchmark::State& state) {
     report_tasks(state, n, start);
 }
 
-void thread_sweep(benchmark::internal::Benchmark* b) {
+void thread_sweep(benchmark::internal::Benchmark* b, std::initializer_list<std::int64_t> sizes) {
     b->ArgNames({"threads", "us"});
-    for (std::int64_t us : {0, 10}) {
+    for (std::int64_t us : sizes) {
         for (int t = 1; t <= 2 * kCores; ++t) {
             b->Args({t, us});
         }
     }
+}
+void sweep_empty_and_10us(benchmark::internal::Benchmark* b) {
+    thread_sweep(b, {0, 10});
+}
+void sweep_empty(benchmark::internal::Benchmark* b) {
+    thread_sweep(b, {0});
 }
 
 // ---- 4. Latency from submit to the task's first instruction, on an idle pool. ----------------
@@ -402,14 +409,14 @@ BENCHMARK(BM_TaskSize_Asio)
 
 // 3. Thread count.
 BENCHMARK(BM_Threads<ThreadPool>)
-    ->Apply(thread_sweep)
+    ->Apply(sweep_empty_and_10us)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Threads<StealingThreadPool>)
-    ->Apply(thread_sweep)
+    ->Apply(sweep_empty)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Threads_Asio)->Apply(thread_sweep)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Threads_Asio)->Apply(sweep_empty)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // 4. Latency.
 BENCHMARK(BM_Latency<ThreadPool>)->UseRealTime()->Unit(benchmark::kMicrosecond);
