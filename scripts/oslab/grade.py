@@ -307,7 +307,7 @@ def cmd_grade(args) -> int:
         else:
             scores.append(score_lab(lab, per_lab[lab.id]))
     print()
-    print(render(scores))
+    print(render(scores, failures=8 if len(selected) == 1 else 3))
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(scores), indent=2) + "\n")
         print(f"(JSON: {args.json}; ctest's JUnit: {display(junit)})")
