@@ -14,6 +14,7 @@
 
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -21,6 +22,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -77,6 +79,73 @@ std::size_t meminfo_kib(const std::string& field) {
         }
     }
     return 0;
+}
+
+// utime + stime of every thread of the process, live or exited (/proc/PID/stat fields 14, 15).
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i >= 14) ticks += std::stod(field);
+    }
+    return ticks / double(::sysconf(_SC_CLK_TCK));
+}
+
+// --load-bytes: a closed-loop load instead of idle connections. Besides messages/s, the server's
+// CPU time per message: robust on a busy machine, where throughput depends on the CPU share the
+// scheduler gives each process.
+struct LoadRow {
+    std::string name, error;
+    oslab::LoadResult load;
+    double server_cpu_s = 0;
+    std::size_t threads = 0;
+};
+
+LoadRow run_load(const ServerSpec& spec, const fs::path& bin, std::size_t connections,
+                 std::size_t bytes, std::chrono::milliseconds duration) {
+    LoadRow row;
+    row.name = spec.name;
+    const auto program = bin / spec.program;
+    if (!fs::exists(program)) {
+        row.error = program.filename().string() + " not built";
+        return row;
+    }
+    try {
+        oslab::ServerProcess child(program, spec.args);
+        oslab::LoadOptions options;
+        options.port = child.wait_listening(5s);
+        options.connections = connections;
+        options.message_size = bytes;
+        options.duration = duration;
+        const double before = cpu_seconds(child.pid());
+        std::atomic<bool> running{true};
+        std::thread sampler([&] {  // the most threads the server had during the run
+            while (running) {
+                try {
+                    row.threads = std::max(row.threads, oslab::count_tasks(child.pid()));
+                } catch (const std::exception&) {
+                }
+                std::this_thread::sleep_for(50ms);
+            }
+        });
+        try {
+            row.load = oslab::run_echo_load(options);
+        } catch (...) {
+            running = false;
+            sampler.join();
+            throw;
+        }
+        running = false;
+        sampler.join();
+        row.server_cpu_s = cpu_seconds(child.pid()) - before;  // includes the connects: small
+        if (child.terminate(10s) != 0) row.error = "exit: " + child.stderr_line();
+    } catch (const std::exception& e) {
+        row.error = e.what();
+    }
+    return row;
 }
 
 struct Sample {
@@ -182,6 +251,14 @@ int main(int argc, char** argv) {
         ->delimiter(',');
     app.add_option("--bin-dir", bin_dir, "where the server programs are (default: next to this)");
     app.add_flag("--json", json, "print JSON instead of the table");
+    std::size_t load_bytes = 0;
+    double load_seconds = 2;
+    app.add_option("--load-bytes", load_bytes,
+                   "instead of holding idle connections, run a closed-loop echo load with "
+                   "messages of this size on --connections and report server CPU per message")
+        ->check(CLI::Range(1, 1 << 20));
+    app.add_option("--load-seconds", load_seconds, "duration of the --load-bytes run")
+        ->check(CLI::Range(0.1, 600.0));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -224,6 +301,39 @@ int main(int argc, char** argv) {
         return 3;
     }
     const auto hold = std::chrono::milliseconds(static_cast<long long>(hold_seconds * 1000));
+
+    if (load_bytes > 0) {
+        fmt::print("Echo load: {} connections x {} B, {:.1f} s per server\n\n", connections,
+                   load_bytes, load_seconds);
+        fmt::print("{:<10} {:>10} {:>10} {:>10} {:>12} {:>12} {:>8}\n", "server", "msgs/s",
+                   "p99 us", "server", "server CPU", "server CPU", "errors");
+        fmt::print("{:<10} {:>10} {:>10} {:>10} {:>12} {:>12} {:>8}\n", "", "", "", "threads max",
+                   "s", "us per msg", "");
+        bool load_ok = true;
+        for (const auto& spec : specs) {
+            const auto row =
+                run_load(spec, bin, connections, load_bytes,
+                         std::chrono::milliseconds(static_cast<long long>(load_seconds * 1000)));
+            if (!row.error.empty()) {
+                fmt::print("{:<10} skipped: {}\n", row.name, row.error);
+                load_ok = load_ok && row.error.find("not built") != std::string::npos;
+                continue;
+            }
+            const double per_msg =
+                row.load.messages == 0
+                    ? 0.0
+                    : row.server_cpu_s * 1e6 / (row.load.messages_per_second * row.load.seconds);
+            fmt::print("{:<10} {:>10.0f} {:>10.0f} {:>10} {:>12.2f} {:>12.1f} {:>8}\n", row.name,
+                       row.load.messages_per_second, row.load.p99_us, row.threads, row.server_cpu_s,
+                       per_msg, row.load.errors);
+            std::fflush(stdout);
+            load_ok = load_ok && row.load.errors == 0 && row.load.messages > 0;
+        }
+        fmt::print(
+            "\nserver CPU: utime+stime of the server process (/proc/PID/stat) over the run, "
+            "connects included; per message: divided by the messages of the measured phase\n");
+        return load_ok ? 0 : 1;
+    }
 
     std::vector<Row> rows;
     if (!json) {

@@ -202,3 +202,18 @@ TEST(C10kProgram, RejectsUnknownServer) {
 }
 
 }  // namespace
+
+namespace {
+
+// The load variant of the experiment: a short closed-loop run, server CPU per message reported.
+TEST(C10kProgram, LoadRunReportsEveryServer) {
+    Process run({OSLAB_PROGRAM_C10K, "--load-bytes", "64", "--connections", "4", "--load-seconds",
+                 "0.2", "--servers", "asio,epoll"});
+    const auto out = run.all_stdout(60s);
+    EXPECT_EQ(run.wait(), 0) << out;
+    EXPECT_NE(out.find("\nasio "), std::string::npos) << out;
+    EXPECT_NE(out.find("\nepoll "), std::string::npos) << out;
+    EXPECT_EQ(out.find("skipped"), std::string::npos) << out;
+}
+
+}  // namespace
