@@ -1,4 +1,4 @@
-"""The student loop and the student copy: `lab hint`, `lab watch`, `lab reset`, `lab export-student`.
+"""The student loop and the student copy: `lab hint`, `watch`, `reset` and `export-student`.
 
 - hint N: the next hint of the lab README's `## Hints` section, whose hints are written as
   `<details><summary>Hint K: title</summary> ... </details>`; what was shown is remembered in
@@ -331,7 +331,8 @@ def tracked_files(root: Path) -> list[str]:
     return [path for path in listing.split("\0") if path]
 
 
-def leaks(root: Path, dest: Path, copied: list[str], files: list[str]) -> tuple[list[str], list[str]]:
+def leaks(root: Path, dest: Path, copied: list[str],
+          files: list[str]) -> tuple[list[str], list[str]]:
     """(errors, warnings) about the copy. Error: a copied file whose content is a reference file
     that differs from the starter's file of the same name. Warning: a copied text file that names
     a reference file's path (a link that will not resolve in the copy)."""
@@ -407,9 +408,9 @@ def export_student(root: Path, dest: Path, rev: str | None = None) -> dict:
             if (lab_dir / "tests").is_dir():
                 fingerprints[lab.id] = progress.folder_fingerprint(lab_dir, "tests")
     marker = {
-        "about": "A student copy of the Chapter 2 OS labs, written by `scripts/lab export-student`. "
-                 "The reference solutions (solution/ folders) are not included. scripts/lab and the "
-                 "Classroom workflow read this file: keep it.",
+        "about": "A student copy of the Chapter 2 OS labs, written by `scripts/lab "
+                 "export-student`. The reference solutions (solution/ folders) are not included. "
+                 "scripts/lab and the Classroom workflow read this file: keep it.",
         "source_commit": commit or "unknown",
         "source": "committed files" if rev else "working tree",
         "exported": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

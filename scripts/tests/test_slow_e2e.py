@@ -3,7 +3,8 @@ hidden tests through the CMake hook, and a crashing hidden test that scores zero
 
 It builds one lab in a temporary student copy (ASan+UBSan, about 2-4 minutes on 2 cores), so it
 only runs when asked:
-    OSLAB_SLOW=1 python3 -m unittest discover -s scripts/tests -t scripts/tests -p 'test_slow*.py' -v
+    OSLAB_SLOW=1 python3 -m unittest discover -s scripts/tests -t scripts/tests \
+        -p 'test_slow*.py' -v
 OSLAB_E2E_LAB=4 picks the lab (default: the first lab that has a solution). OSLAB_E2E_KEEP=1 keeps
 the temporary copy for a look afterwards.
 """

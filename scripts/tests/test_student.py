@@ -71,7 +71,8 @@ class HintTest(unittest.TestCase):
         self.assertEqual(state, {"lab09": 2})
 
     def test_a_readme_without_hints(self):
-        text, state = student.next_hint(self.lab, student.parse_hints("# Lab\n## Goal\n"), {}, False)
+        hints = student.parse_hints("# Lab\n## Goal\n")
+        text, state = student.next_hint(self.lab, hints, {}, False)
         self.assertIn("has no hints", text)
         self.assertEqual(state, {})
 
