@@ -171,7 +171,11 @@ def check_once(lab: Lab, preset: str) -> bool:
     except StepFailed as error:
         print(f"\nthe build failed ({error}): fix the compiler error above and save again")
         return False
-    test_run = ctest(preset, [lab.id, "starter"], STATE_DIR / "junit" / f"{lab.id}_watch.xml")
+    try:
+        test_run = ctest(preset, [lab.id, "starter"], STATE_DIR / "junit" / f"{lab.id}_watch.xml")
+    except StepFailed as error:
+        print(f"\nthe tests did not run ({error}): save again to retry")
+        return False
     progress.record(lab, test_run.passed, test_run.total)
     summarise(lab, test_run, "starter")
     return test_run.total > 0 and test_run.failed == 0
