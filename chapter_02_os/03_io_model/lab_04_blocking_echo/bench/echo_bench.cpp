@@ -35,11 +35,8 @@ void BM_EchoPingPong(benchmark::State& state) {
     options.message_size = static_cast<std::size_t>(state.range(1));
     options.duration = 300ms;
     oslab::LoadResult result;
-    oslab::ProcStatus before, after;
     for (auto _ : state) {
-        before = oslab::read_proc_status();
         result = oslab::run_echo_load(options);
-        after = oslab::read_proc_status();
         state.SetIterationTime(result.seconds);
     }
     if (result.errors != 0 || result.connections != options.connections) {
@@ -52,9 +49,6 @@ void BM_EchoPingPong(benchmark::State& state) {
     state.counters["p50_us"] = result.p50_us;
     state.counters["p99_us"] = result.p99_us;
     state.counters["p999_us"] = result.p999_us;
-    const auto status = oslab::read_proc_status();
-    state.counters["ctx_switches"] =
-        static_cast<double>(status.voluntary_ctxt_switches + status.nonvoluntary_ctxt_switches);
 }
 BENCHMARK(BM_EchoPingPong)
     ->ArgNames({"conns", "bytes"})
