@@ -285,7 +285,7 @@ void BM_Threads_Asio(benchmark::State& state) {
 }
 
 void thread_sweep(benchmark::internal::Benchmark* b, std::initializer_list<std::int64_t> sizes) {
-    b->ArgNames({"threads", "us"});
+    b->ArgNames({"workers", "us"});  // not "threads": GB reserves it
     for (std::int64_t us : sizes) {
         for (int t = 1; t <= 2 * kCores; ++t) {
             b->Args({t, us});
@@ -361,28 +361,59 @@ void BM_Latency_NewThread(benchmark::State& state) {
 using oslab::StealingThreadPool;
 using oslab::ThreadPool;
 
+// Short, stable names (scripts/lab report reads them): BM_<what>_<Pool|Stealing|Asio|...>.
+
 // 1. Empty tasks. The pools get a million; the thread-creating baselines far fewer (each
 // costs ~10^4 times more), which is fine: the figure is per task.
-BENCHMARK(BM_Empty_Post<ThreadPool>)->Arg(kMillion)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_Submit<ThreadPool>)->Arg(kMillion)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_AsioPost)->Arg(kMillion)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Empty_Post<ThreadPool>)
+    ->Name("BM_Pool_Post")
+    ->Arg(kMillion)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Empty_Submit<ThreadPool>)
+    ->Name("BM_Pool_Submit")
+    ->Arg(kMillion)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Empty_AsioPost)
+    ->Name("BM_Asio_Post")
+    ->Arg(kMillion)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Empty_Post<StealingThreadPool>)
+    ->Name("BM_Stealing_Post")
     ->Arg(kMillion)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Empty_Submit<StealingThreadPool>)
+    ->Name("BM_Stealing_Submit")
     ->Arg(kMillion)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_StdAsync)->Arg(2048)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_ThreadPerTask)->Arg(2048)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Empty_StdAsync)
+    ->Name("BM_StdAsync")
+    ->Arg(2048)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Empty_ThreadPerTask)
+    ->Name("BM_ThreadPerTask")
+    ->Arg(2048)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
-BENCHMARK(BM_FanOut<ThreadPool>)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_FanOut<StealingThreadPool>)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_FanOut_Asio)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FanOut<ThreadPool>)
+    ->Name("BM_FanOut_Pool")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FanOut<StealingThreadPool>)
+    ->Name("BM_FanOut_Stealing")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FanOut_Asio)->Name("BM_FanOut_Asio")->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // 2. Task size.
 BENCHMARK(BM_TaskSize<ThreadPool>)
+    ->Name("BM_TaskSize_Pool")
     ->ArgName("us")
     ->Arg(0)
     ->Arg(1)
@@ -391,6 +422,7 @@ BENCHMARK(BM_TaskSize<ThreadPool>)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_TaskSize<StealingThreadPool>)
+    ->Name("BM_TaskSize_Stealing")
     ->ArgName("us")
     ->Arg(0)
     ->Arg(1)
@@ -399,6 +431,7 @@ BENCHMARK(BM_TaskSize<StealingThreadPool>)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_TaskSize_Asio)
+    ->Name("BM_TaskSize_Asio")
     ->ArgName("us")
     ->Arg(0)
     ->Arg(1)
@@ -409,17 +442,32 @@ BENCHMARK(BM_TaskSize_Asio)
 
 // 3. Thread count.
 BENCHMARK(BM_Threads<ThreadPool>)
+    ->Name("BM_Threads_Pool")
     ->Apply(sweep_empty_and_10us)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Threads<StealingThreadPool>)
+    ->Name("BM_Threads_Stealing")
     ->Apply(sweep_empty)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Threads_Asio)->Apply(sweep_empty)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Threads_Asio)
+    ->Name("BM_Threads_Asio")
+    ->Apply(sweep_empty)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // 4. Latency.
-BENCHMARK(BM_Latency<ThreadPool>)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Latency<StealingThreadPool>)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Latency_Asio)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Latency_NewThread)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Latency<ThreadPool>)
+    ->Name("BM_Latency_Pool")
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Latency<StealingThreadPool>)
+    ->Name("BM_Latency_Stealing")
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Latency_Asio)->Name("BM_Latency_Asio")->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Latency_NewThread)
+    ->Name("BM_Latency_NewThread")
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);

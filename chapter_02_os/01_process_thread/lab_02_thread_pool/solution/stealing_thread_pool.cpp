@@ -8,8 +8,8 @@
 //   sleepers    read by producers; written only when a worker goes to sleep or wakes up
 //   wake_epoch  what sleeping workers wait on (an atomic wait: no lock for the producer)
 // and a worker takes a small batch from its queue at once (one lock and one counter update per
-// batch). Idle workers do not spin before sleeping: measured on 2 shared vCPUs, a ~5 µs spin
-// cost more CPU per task than the wake-ups it saved (see the README).
+// batch). Idle workers do not spin before sleeping: tried, it did not measurably help on 2
+// shared vCPUs, where a spinning worker takes the CPU the producer needs (see the README).
 #include "oslab/stealing_thread_pool.hpp"
 
 #include <algorithm>

@@ -175,10 +175,9 @@ POOL_TEST(ConcurrentProducersLoseNothing) {
         constexpr int kPerProducer = 5'000;
         Pool pool(4);
         std::atomic<long> posted_sum{0};
-        std::vector<std::future<long>> sums;
         std::vector<std::thread> producers;
         for (int p = 0; p < kProducers; ++p) {
-            producers.emplace_back([&pool, &posted_sum, &sums, p] {
+            producers.emplace_back([&pool, &posted_sum, p] {
                 std::vector<std::future<int>> mine;
                 for (int i = 0; i < kPerProducer; ++i) {
                     mine.push_back(pool.submit([](int x) { return x; }, i));
