@@ -20,6 +20,8 @@ class Plot:
     logy: bool = False
     markers: list = field(default_factory=list)  # [(x, label)]: vertical lines, e.g. cache sizes
     zlabel: str = ""
+    xtics: list = field(default_factory=list)    # [(position, label)] for a heatmap's axes
+    ytics: list = field(default_factory=list)
 
     def empty(self) -> bool:
         return not any(points for _, points in self.series)
@@ -55,16 +57,16 @@ def _data_and_commands(plot: Plot, dat: Path) -> list[str]:
         lines.append("plot " + ", ".join(columns))
         return lines
     if plot.kind == "heatmap":
+        # A regular grid (positions already on a log2 scale), drawn cell by cell with `image`.
         _, points = plot.series[0]
-        xs = sorted({x for x, _, _ in points})
-        rows = []
-        for x in xs:
-            for px, py, pz in sorted(p for p in points if p[0] == x):
-                rows.append(f"{px:.6g} {py:.6g} {pz:.6g}")
-            rows.append("")
-        dat.write_text("\n".join(rows) + "\n")
-        lines += ["set view map", "set pm3d map interpolate 0,0", f"set cblabel {_quote(plot.zlabel)}",
-                  f"splot '{dat.name}' using 1:2:3 with pm3d notitle"]
+        dat.write_text("\n".join(f"{x:.6g} {y:.6g} {z:.6g}" for x, y, z in sorted(points)) + "\n")
+        tics = lambda pairs: ", ".join(f"{_quote(label)} {pos}" for pos, label in pairs)
+        if plot.xtics:
+            lines.append(f"set xtics ({tics(plot.xtics)})")
+        if plot.ytics:
+            lines.append(f"set ytics ({tics(plot.ytics)})")
+        lines += [f"set cblabel {_quote(plot.zlabel)}", "set palette rgb 33,13,10", "set key off",
+                  f"plot '{dat.name}' using 1:2:3 with image"]
         return lines
     for index, (title, points) in enumerate(plot.series):
         blocks.append(f"# {title}\n" + "\n".join(f"{x:.6g} {y:.6g}" for x, y in points))
@@ -92,12 +94,10 @@ def render(plot: Plot, directory: Path) -> Path | None:
         f"set ylabel {_quote(plot.ylabel)}",
         "set grid",
     ]
-    if plot.logx:
-        script.append("set logscale x 2" if plot.kind == "lines" else "set logscale x")
+    if plot.logx and plot.kind == "lines":
+        script.append("set logscale x 2")
     if plot.logy:
         script.append("set logscale y 10")
-    if plot.kind == "heatmap" and plot.logx:
-        script[-1] = "set logscale x 2"
     script += _data_and_commands(plot, dat)
     gp = directory / f"{plot.name}.gp"
     gp.write_text("\n".join(script) + "\n")
