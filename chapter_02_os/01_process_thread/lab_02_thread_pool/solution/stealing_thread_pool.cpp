@@ -63,7 +63,10 @@ struct WorkerIdentity {
 thread_local WorkerIdentity current_worker;
 
 // The most tasks a worker takes from a queue at once. Small, so that a burst of long tasks is
-// still spread over the workers (a batch taken cannot be stolen any more).
+// still spread over the workers. The price of batching: a batch taken cannot be stolen any more,
+// so a task that blocks until a later task of the same batch has run would wait for ever even
+// with idle workers around (the simple pool has no such trap; blocking on sibling tasks is risky
+// in any pool, and this makes it worse).
 constexpr std::size_t kBatch = 16;
 
 }  // namespace
