@@ -24,7 +24,9 @@ struct SumCase {
 };
 
 // Readable names in test output instead of a byte dump.
-void PrintTo(const SumCase& c, std::ostream* os) { *os << "n=" << c.n << " workers=" << c.workers; }
+void PrintTo(const SumCase& c, std::ostream* os) {
+    *os << "n=" << c.n << " workers=" << c.workers;
+}
 
 std::string case_name(const testing::TestParamInfo<SumCase>& info) {
     return "n" + std::to_string(info.param.n) + "_w" + std::to_string(info.param.workers);
