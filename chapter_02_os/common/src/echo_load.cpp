@@ -29,8 +29,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How long connecting may take before the connections still pending count as errors.
-constexpr auto kConnectTimeout = std::chrono::seconds(3);
+// How long connecting may take before the connections still pending count as errors. Generous:
+// when a slow server lets its listen backlog overflow, the kernel retries a dropped SYN after
+// 1 s, then 3 s, 7 s (exponential back-off).
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
 // How long the echo checks of hold_connections wait for their answers.
 constexpr auto kEchoCheckTimeout = std::chrono::seconds(10);
 
