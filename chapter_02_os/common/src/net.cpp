@@ -28,8 +28,7 @@ sockaddr_in make_address(const std::string& host, std::uint16_t port) {
         address.sin_addr.s_addr = htonl(INADDR_ANY);
         return address;
     }
-    if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) == 1)
-        return address;
+    if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) == 1) return address;
 
     addrinfo hints{};
     hints.ai_family = AF_INET;
@@ -90,15 +89,13 @@ UniqueFd connect_tcp(const std::string& host, std::uint16_t port) {
         // outcome from SO_ERROR.
         pollfd waiting{fd.get(), POLLOUT, 0};
         while (::poll(&waiting, 1, -1) == -1) {
-            if (errno != EINTR)
-                throw_errno("poll");
+            if (errno != EINTR) throw_errno("poll");
         }
         int error = 0;
         socklen_t length = sizeof error;
         check_syscall(::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &length),
                       "getsockopt(SO_ERROR)");
-        if (error != 0)
-            throw_errno_with(error, "connect " + host + ":" + std::to_string(port));
+        if (error != 0) throw_errno_with(error, "connect " + host + ":" + std::to_string(port));
     }
     // TCP_NODELAY turns off Nagle's algorithm, which would hold a small message back while an
     // earlier one is still unacknowledged: echo round trips would wait for delayed ACKs (~40 ms).
@@ -111,11 +108,9 @@ UniqueFd connect_tcp(const std::string& host, std::uint16_t port) {
 std::size_t read_some(int fd, std::span<std::byte> buffer) {
     for (;;) {
         const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n >= 0)
-            return static_cast<std::size_t>(n);
+        if (n >= 0) return static_cast<std::size_t>(n);
         // EINTR: a signal handler ran before any byte arrived; nothing was lost, just retry.
-        if (errno != EINTR)
-            throw_errno("read");
+        if (errno != EINTR) throw_errno("read");
     }
 }
 
@@ -127,8 +122,7 @@ void write_all(int fd, std::span<const std::byte> data) {
         const ssize_t n = is_socket ? ::send(fd, data.data(), data.size(), MSG_NOSIGNAL)
                                     : ::write(fd, data.data(), data.size());
         if (n == -1) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             if (errno == ENOTSOCK && is_socket) {  // a pipe or a file: plain write()
                 is_socket = false;
                 continue;
@@ -143,8 +137,7 @@ void write_all(int fd, std::span<const std::byte> data) {
 bool read_exact(int fd, std::span<std::byte> buffer) {
     while (!buffer.empty()) {
         const std::size_t n = read_some(fd, buffer);
-        if (n == 0)
-            return false;  // end of stream before the buffer was full
+        if (n == 0) return false;  // end of stream before the buffer was full
         buffer = buffer.subspan(n);
     }
     return true;

@@ -27,8 +27,7 @@ Pair connected_pair() {
     const auto port = oslab::local_port(listener.get());
     auto client = oslab::connect_tcp("127.0.0.1", port);
     oslab::UniqueFd server(::accept(listener.get(), nullptr, nullptr));
-    if (!server)
-        throw std::system_error(errno, std::generic_category(), "accept");
+    if (!server) throw std::system_error(errno, std::generic_category(), "accept");
     return {std::move(client), std::move(server)};
 }
 
