@@ -163,6 +163,16 @@ TEST(EchoServerProgram, PortInUseIsAOneLineErrorAndNonZeroExit) {
 }
 
 TEST(EchoServerProgram, BadFlagIsAOneLineErrorAndNonZeroExit) {
+    {  // With good flags the same program starts (so the exits below are about the flags).
+        Program good({"--port", "0", "--max-connections", "10", "--idle-timeout", "2.5",
+                      "--log-level", "debug"});
+        const auto line = good.read_line();
+        ASSERT_TRUE(line.has_value())
+            << "no first line with good flags; stderr: " << good.read_stderr(2s);
+        ASSERT_NE(port_of(*line), 0) << *line;
+        good.signal(SIGTERM);
+        ASSERT_EQ(good.wait(), std::optional<int>(0));
+    }
     for (const auto& args : std::vector<std::vector<std::string>>{{"--port", "not-a-number"},
                                                                   {"--frobnicate"},
                                                                   {"--log-level", "loud"},
