@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
 #include <cstdint>
+
 #include <memory>
+#include <thread>
 
 #include "oslab/cache_info.hpp"
 
@@ -68,6 +71,28 @@ TEST(FalseSharing, BothThreadsCountEveryIncrement) {
     oslab::increment_in_two_threads(padded.a, padded.b, 50'000);
     EXPECT_EQ(padded.a.load(), 50'000u);
     EXPECT_EQ(padded.b.load(), 50'000u);
+}
+
+TEST(FalseSharing, UnpinnedThreadsCountToo) {
+    oslab::PaddedCounters padded;
+    oslab::increment_in_two_threads(padded.a, padded.b, 20'000, /*pin=*/false);
+    EXPECT_EQ(padded.a.load(), 20'000u);
+    EXPECT_EQ(padded.b.load(), 20'000u);
+}
+
+TEST(FalseSharing, PinnedThreadRunsOnOneCpu) {
+    // The given helper, in a thread of its own so the test's thread keeps its affinity.
+    bool pinned = false;
+    int cpus_after = 0;
+    std::thread([&] {
+        pinned = oslab::pin_this_thread(1);
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        ::sched_getaffinity(0, sizeof set, &set);
+        cpus_after = CPU_COUNT(&set);
+    }).join();
+    if (!pinned) GTEST_SKIP() << "fewer than two CPUs allowed here";
+    EXPECT_EQ(cpus_after, 1);
 }
 
 TEST(FalseSharing, ZeroIterationsIsFine) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "oslab/pointer_chase.hpp"  // kCacheLineBytes
@@ -24,11 +25,18 @@ struct SharedLineCounters {
 
 namespace oslab {
 
+// Pins the calling thread to the index-th CPU it may run on (counting modulo the allowed CPUs),
+// with sched_setaffinity. Returns false, and changes nothing, when fewer than two CPUs are allowed.
+// Given (given/pin_thread.cpp).
+bool pin_this_thread(std::size_t index);
+
 // Starts two threads: the first adds 1 to `a` `iterations` times, the second does the same to `b`
 // (relaxed atomic increments: each is a real read-modify-write of memory). Returns when both have
-// finished. With SharedLineCounters the two cores fight over one line; with PaddedCounters they
-// don't, and the arithmetic is the same.
+// finished. With pin, the first thread first calls pin_this_thread(0) and the second
+// pin_this_thread(1): on a busy machine the scheduler may otherwise run both on one CPU, where a
+// line cannot ping-pong. With SharedLineCounters the two cores fight over one line; with
+// PaddedCounters they don't, and the arithmetic is the same.
 void increment_in_two_threads(std::atomic<std::uint64_t>& a, std::atomic<std::uint64_t>& b,
-                              std::uint64_t iterations);
+                              std::uint64_t iterations, bool pin = true);
 
 }  // namespace oslab
