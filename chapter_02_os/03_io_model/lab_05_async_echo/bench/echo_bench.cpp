@@ -62,7 +62,14 @@ bool start_target(benchmark::State& state, const std::string& mode, Target& targ
             return false;
         }
         target.process.emplace(program, std::vector<std::string>{});
-        target.port = target.process->wait_listening(5s);
+        try {
+            target.port = target.process->wait_listening(5s);
+        } catch (const std::exception& e) {  // e.g. the starter's server is not implemented yet
+            state.SkipWithError((program.filename().string() + ": " + e.what() + ": " +
+                                 target.process->stderr_line())
+                                    .c_str());
+            return false;
+        }
         return true;
     }
     try {
