@@ -47,7 +47,9 @@ int main() {
 unset(CMAKE_REQUIRED_INCLUDES)
 unset(CMAKE_REQUIRED_FLAGS)
 unset(CMAKE_REQUIRED_LIBRARIES)
-if(NOT OSLAB_HAVE_ASIO_COROUTINES)
+if(OSLAB_HAVE_ASIO_COROUTINES)
+    add_compile_definitions(OSLAB_HAVE_ASIO_COROUTINES=1)  # sources test it with #if
+else()
     message(STATUS "oslab: this compiler cannot build Boost.Asio C++20 coroutines; "
                    "the coroutine variants are skipped (GCC 12 builds them)")
 endif()
