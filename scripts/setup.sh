@@ -22,6 +22,8 @@ PACKAGES=(
   gnuplot-nox        # plots in the chapter report
   inotify-tools      # inotifywait: 'scripts/lab watch'
   procps             # ps, pgrep: watching processes
+  htop               # threads and memory live (the observation exercises)
+  time               # /usr/bin/time -v: page faults, context switches, peak RSS of a command
   clang-format       # one code style (scripts/check-style)
   shellcheck         # shell script linting (scripts/check-style)
 )
