@@ -312,16 +312,20 @@ def lab04(lab, results, extra) -> Section:
         section.tables.append(("Closed-loop echo load (one server thread per connection)",
                                ("connections", "bytes", "throughput", "p50", "p99"), rows))
     idle_rows = []
-    for named, _, result in family(results, "BM_IdleConnections"):
-        idle_rows.append((named.get("conns"), fmt(result.counter("threads"), "", 5),
-                          fmt(result.counter("KiB_per_conn"), "KiB")))
+    idle = family(results, "BM_IdleConnections")
+    for named, _, result in idle:
+        conns = float(named.get("conns", 0))
+        threads = result.counter("threads_per_conn")
+        idle_rows.append((named.get("conns"), fmt(threads and threads * conns, "", 5),
+                          fmt(result.counter("rss_MiB"), "MiB"), fmt(result.counter("KiB_per_conn"), "KiB")))
     if idle_rows:
-        section.tables.append(("Idle connections held", ("connections", "server threads", "RSS per connection"),
-                               idle_rows))
-        last = family(results, "BM_IdleConnections")[-1][2]
+        section.tables.append(("Idle connections held", ("connections", "server threads", "server RSS",
+                                                         "RSS per connection"), idle_rows))
+        named, _, last = idle[-1]
         section.takeaways.append(
-            f"The blocking server needs one thread per connection: {fmt(last.counter('threads'), '', 5)} threads "
-            f"and {fmt(last.counter('KiB_per_conn'), 'KiB')} of resident memory per idle connection.")
+            f"The blocking server needs one thread per connection (measured: "
+            f"{fmt(last.counter('threads_per_conn'), '', 3)} per connection with {named.get('conns')} held) and "
+            f"{fmt(last.counter('KiB_per_conn'), 'KiB')} of resident memory per idle connection.")
     return section
 
 

@@ -1,0 +1,92 @@
+"""The report's parsing, tables, takeaways and plots, on JSON recorded from a reference run."""
+import shutil
+import tempfile
+import unittest
+from pathlib import Path
+
+from helpers import FIXTURES
+
+import course
+import plots
+import report
+import report_sections
+
+RAW = FIXTURES / "report_raw"
+MACHINE = {"cpu": "test CPU", "cores": 2, "memory_gib": 24, "kernel": "Linux test",
+           "compiler": "g++ test", "hardware_counters": "no",
+           "caches": [{"level": 1, "type": "Data", "bytes": 32768}]}
+
+
+class NameParsingTest(unittest.TestCase):
+    def test_named_and_positional_arguments(self):
+        self.assertEqual(report_sections.parse_name("BM_X/MiB:64/min_time:0.200/real_time"),
+                         ("BM_X", {"MiB": "64"}, []))
+        self.assertEqual(report_sections.parse_name("BM_Latency/4096"), ("BM_Latency", {}, ["4096"]))
+        self.assertEqual(report_sections.parse_name("Echo/asio/conns:16/bytes:64/iterations:1"),
+                         ("Echo", {"conns": "16", "bytes": "64"}, ["asio"]))
+
+
+class ReportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.out = Path(tempfile.mkdtemp())
+        shutil.copytree(RAW, cls.out / "raw")
+        labs = [lab for lab in course.load_labs()]
+        cls.warnings = report.write_report(cls.out, labs, MACHINE, "solution", quick=False)
+        cls.text = (cls.out / "index.md").read_text()
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.out)
+
+    def test_every_lab_has_a_section_and_no_lab_is_missing_results(self):
+        for number in range(1, 6):
+            self.assertIn(f"## Lab {number} — ", self.text)
+        self.assertNotIn("No results", self.text)
+
+    def test_takeaways_state_the_measured_numbers(self):
+        takeaways = self.text.split("## Key takeaways")[1].split("\n## ")[0]
+        for phrase in ("Creating a process", "context switch", "thread pool runs", "false sharing",
+                       "random order", "dependent load", "Holding 10,000 idle connections",
+                       "TCP_NODELAY"):
+            self.assertIn(phrase, takeaways)
+        self.assertNotIn("—", takeaways, "a takeaway is missing a number")
+
+    def test_tables_carry_values_from_the_json(self):
+        # Values of the recorded run, formatted as the report formats them.
+        self.assertIn("| thread: std::thread + join | 50.1 µs |", self.text)
+        self.assertIn("10002", self.text.replace(",", "").replace(" ", ""))
+
+    def test_plot_scripts_have_labelled_axes(self):
+        scripts = sorted((self.out / "plots").glob("*.gp"))
+        self.assertGreaterEqual(len(scripts), 10)
+        for script in scripts:
+            text = script.read_text()
+            self.assertRegex(text, r'set xlabel "[^"]*"', script.name)
+            self.assertRegex(text, r'set ylabel "[^"]+"', script.name)
+            self.assertTrue(script.with_suffix(".dat").stat().st_size > 0, script.name)
+        if shutil.which("gnuplot"):
+            self.assertTrue((self.out / "plots" / "lab03_latency.png").is_file())
+            self.assertEqual(self.warnings, [])
+
+    def test_merged_json_prefixes_names_with_the_lab(self):
+        report.merge_raw(self.out / "raw")
+        merged = (self.out / "raw" / "all-benchmarks.json").read_text()
+        self.assertIn('"lab02/BM_Pool_Post/1000000/real_time"', merged)
+
+    def test_missing_results_are_reported_not_crashed_on(self):
+        out = Path(tempfile.mkdtemp())
+        try:
+            report.write_report(out, course.load_labs(), MACHINE, "starter", quick=True)
+            self.assertIn("_No results", (out / "index.md").read_text())
+        finally:
+            shutil.rmtree(out)
+
+
+class PlotTest(unittest.TestCase):
+    def test_empty_plot_is_detected(self):
+        self.assertTrue(plots.Plot("x", "t", "x", "y", series=[("a", [])]).empty())
+
+
+if __name__ == "__main__":
+    unittest.main()
