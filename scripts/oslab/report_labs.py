@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from plots import Plot
-from report_sections import Section, builder, family, find, fmt, load_other, ratio, us
+from report_sections import Section, builder, family, find, fmt, fmt_us, load_other, ratio, us
 
 CREATION = [  # (benchmark family, what it creates, short label for the plot)
     ("BM_Create_ForkExitWait", "process: fork + _exit + waitpid", "fork"),
@@ -307,7 +307,7 @@ def lab04(lab, results, extra) -> Section:
     for named, _, result in family(results, "BM_EchoPingPong"):
         rate = result.counter("msg/s") or result.counter("items_per_second")
         rows.append((named.get("conns"), named.get("bytes"), fmt(rate, "msg/s"),
-                     fmt(result.counter("p50_us"), "µs"), fmt(result.counter("p99_us"), "µs")))
+                     fmt_us(result.counter("p50_us")), fmt_us(result.counter("p99_us"))))
     if rows:
         section.tables.append(("Closed-loop echo load (one server thread per connection)",
                                ("connections", "bytes", "throughput", "p50", "p99"), rows))
@@ -344,7 +344,7 @@ def lab05(lab, results, extra) -> Section:
             cells = [grid.get((mode, c, size)) for c in connections]
             if any(cells):
                 rows.append((mode,) + tuple(
-                    f"{fmt(r.counter('msgs_per_s') / 1e3, 'k')} / p99 {fmt(r.counter('p99_us'), 'µs')}" if r else "—"
+                    f"{fmt(r.counter('msgs_per_s') / 1e3, 'k')} / p99 {fmt_us(r.counter('p99_us'))}" if r else "—"
                     for r in cells))
         section.tables.append((f"Echo messages per second and p99 latency, {size}-byte messages", header, rows))
         section.plots.append(Plot(
@@ -360,7 +360,7 @@ def lab05(lab, results, extra) -> Section:
     if naive:
         section.tables.append(("The Nagle + delayed-ACK trap: Asio's shipped example (1 KiB buffer, no TCP_NODELAY), one connection",
                                ("message", "messages/s", "p50"),
-                               [(f"{size} B", fmt(r.counter("msgs_per_s")), fmt(r.counter("p50_us"), "µs"))
+                               [(f"{size} B", fmt(r.counter("msgs_per_s")), fmt_us(r.counter("p50_us")))
                                 for size, r in sorted(naive.items())]))
         big = naive.get(max(naive))
         if big:

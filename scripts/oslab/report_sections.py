@@ -99,6 +99,13 @@ def fmt(value: float | None, unit: str = "", digits: int = 3) -> str:
     return f"{text} {unit}".strip()
 
 
+def fmt_us(value: float | None) -> str:
+    """Microseconds, switching to milliseconds from 10 ms up."""
+    if value is not None and value >= 10_000:
+        return fmt(value / 1e3, "ms")
+    return fmt(value, "µs")
+
+
 def ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a and b else None
 
