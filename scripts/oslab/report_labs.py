@@ -407,10 +407,15 @@ def _c10k(section: Section, path) -> None:
                               xlabel="connections held (log scale)", ylabel="RSS growth, MiB (log scale)",
                               logx=True, logy=True, series=sorted(rss_series.items())))
     by_name = {s["server"]: s for s in last["servers"] if not s.get("error")}
-    blocking, asio = by_name.get("blocking"), by_name.get("asio") or by_name.get("epoll")
-    if blocking and asio:
+
+    def cost(server: dict) -> str:
+        growth = (server["rss_kib_holding"] - server["rss_kib_before"]) / n
+        return f"{server['threads_holding']:,} threads and {fmt(growth, 'KiB')} per connection"
+
+    blocking = by_name.get("blocking")
+    asyncs = [(label, by_name[name]) for name, label in (("asio", "Asio"), ("epoll", "raw epoll"))
+              if name in by_name]
+    if blocking and asyncs:
         section.takeaways.append(
-            f"Holding {n:,} idle connections: the blocking server runs {blocking['threads_holding']:,} threads and grows "
-            f"{(blocking['rss_kib_holding'] - blocking['rss_kib_before']) / n:.1f} KiB per connection; the async "
-            f"server runs {asio['threads_holding']} threads and grows "
-            f"{(asio['rss_kib_holding'] - asio['rss_kib_before']) / n:.1f} KiB per connection.")
+            f"Holding {n:,} idle connections: the blocking server needs {cost(blocking)}; "
+            + "; ".join(f"the {label} server {cost(server)}" for label, server in asyncs) + ".")
