@@ -64,8 +64,9 @@ def lab01(lab, results, extra) -> Section:
     coro_pipe = find(results, "BM_Switch_Coroutines", pipe=1)
     baseline = find(results, "BM_Switch_PipeBaseline")
     section.tables.append((
-        "Context switch (pipe ping-pong; the single-thread pipe baseline "
-        f"{fmt(baseline and baseline.counter('ns_per_transfer'), 'ns')} per transfer is subtracted)",
+        "Context switch per switch (pipe ping-pong minus a single-thread pipe baseline, which the "
+        "benchmark measures for itself; the baseline benchmark gave "
+        f"{fmt(baseline and baseline.counter('ns_per_transfer'), 'ns')} per transfer)",
         ("where the two sides run", "threads", "processes"), switch_rows))
     if coro:
         section.notes.append(
