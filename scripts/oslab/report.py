@@ -19,11 +19,12 @@ DEFAULT_SECONDS = {"build": 300, "bench": 60, "c10k": 60, "write": 10}
 class Progress:
     """One line per step: [k/n] what (elapsed, ETA), with ETAs learned from the previous run."""
 
-    def __init__(self, steps: list[str]):
+    def __init__(self, steps: list[str], quick: bool):
         self.steps = steps
         self.start = time.monotonic()
+        self.times = TIMES.with_name("report-times-quick.json") if quick else TIMES
         try:
-            self.previous = json.loads(TIMES.read_text())
+            self.previous = json.loads(self.times.read_text())
         except (OSError, ValueError):
             self.previous = {}
         self.taken: dict[str, float] = {}
@@ -43,7 +44,7 @@ class Progress:
 
     def save(self) -> None:
         STATE_DIR.mkdir(exist_ok=True)
-        TIMES.write_text(json.dumps({**self.previous, **self.taken}, indent=2) + "\n")
+        self.times.write_text(json.dumps({**self.previous, **self.taken}, indent=2) + "\n")
 
 
 def bench_command(binary: Path, out: Path, quick: bool) -> list[str]:
@@ -87,7 +88,7 @@ def cmd_report(args) -> int:
         if has_c10k:
             steps.append("c10k")
         steps.append("write")
-        progress = Progress(steps)
+        progress = Progress(steps, args.quick)
 
         began = progress.begin(0, "build", "building the release preset (benchmarks and programs)")
         configure("release")
