@@ -46,7 +46,9 @@ def summarise(lab: Lab, test_run: TestRun, variant: str) -> None:
     print(f"\n{lab.id} - {lab.title} ({'your code' if variant == 'starter' else 'reference'})")
     print(f"  {test_run.passed} passed, {test_run.failed} failed, "
           f"{test_run.count('skipped')} skipped, of {test_run.total}")
-    failures = [case for case in test_run.cases if case.status == "failed"]
+    # Core exercises first, stretch parts ("Stretch" in the suite name) last.
+    failures = sorted((case for case in test_run.cases if case.status == "failed"),
+                      key=lambda case: "Stretch" in case.short_name)
     for case in failures[:15]:
         print(f"  FAIL {case.short_name}\n       {first_reason(case.output)[:300]}")
     if len(failures) > 15:
