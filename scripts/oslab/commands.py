@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 
 import progress
 import benchjson
 from course import ROOT, STATE_DIR, Lab, find_lab, load_labs
 from runner import (StepFailed, TestRun, build, build_dir, configure, ctest, default_preset,
-                    ensure_dependencies, run, say)
+                    ensure_dependencies, parse_junit, require_built, run, say)
 
 NOT_IMPLEMENTED = re.compile(r"not implemented: .*")
 STUDENT_COPY_MARKER = progress.STUDENT_COPY_MARKER
@@ -66,6 +67,7 @@ def cmd_check(args) -> int:
     preset = default_preset()
     configure(preset)
     build(preset, [f"{lab.id}_starter_tests"])
+    require_built(preset, f"{lab.id}_starter_tests")
     test_run = ctest(preset, [lab.id, "starter"], STATE_DIR / "junit" / f"{lab.id}_check.xml")
     progress.record(lab, test_run.passed, test_run.total)
     summarise(lab, test_run, "starter")
@@ -101,8 +103,25 @@ def cmd_test(args) -> int:
         say("student copy: the reference solutions are absent, so this runs only the tool's own "
             "tests (scripts.unittest). Your code: scripts/lab check N, or scripts/lab grade")
     say(f"running the reference tests (ctest --preset {test_preset})")
-    result = subprocess.run(["ctest", "--preset", test_preset], cwd=ROOT)
+    junit = STATE_DIR / "junit" / f"test_{preset}.xml"
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.unlink(missing_ok=True)
+    result = subprocess.run(["ctest", "--preset", test_preset, "--output-junit", str(junit)],
+                            cwd=ROOT)
+    empty = labs_without_tests(junit, labs if preset == "tsan" else load_labs())
+    if empty:
+        raise StepFailed("no reference test ran for " + ", ".join(empty) + ": a lab whose tests/ "
+                         "define no TEST, or whose test binary was not built, is not a pass")
     return 0 if result.returncode == 0 else 1
+
+
+def labs_without_tests(junit: Path, labs: list[Lab]) -> list[str]:
+    """The labs (with a reference here) of which ctest ran no solution test."""
+    if not junit.is_file():
+        return ["every lab (ctest wrote no results)"]
+    names = [case.name for case in parse_junit(junit).cases]
+    return [lab.id for lab in labs if lab.exists and lab.has_solution
+            and not any(name.startswith(f"{lab.id}.solution.") for name in names)]
 
 
 def cmd_verify(args) -> int:
@@ -127,14 +146,22 @@ def cmd_verify(args) -> int:
             print(f"{lab.id:<7}{'not built yet':<22}")
             continue
         junit_dir = STATE_DIR / "junit"
-        if lab.has_solution:
-            ref = ctest(preset, [lab.id, "solution"], junit_dir / f"{lab.id}_verify_solution.xml")
-            ref_text = f"{ref.passed}/{ref.total} pass"
-            if ref.failed or ref.total == 0:
-                problems.append(f"{lab.id}: the reference fails {ref.failed} of {ref.total} tests")
-        else:
-            ref_text = "absent (student copy)"
-        start = ctest(preset, [lab.id, "starter"], junit_dir / f"{lab.id}_verify_starter.xml")
+        try:
+            if lab.has_solution:
+                require_built(preset, f"{lab.id}_solution_tests")
+                ref = ctest(preset, [lab.id, "solution"],
+                            junit_dir / f"{lab.id}_verify_solution.xml")
+                ref_text = f"{ref.passed}/{ref.total} pass"
+                if ref.failed:
+                    problems.append(f"{lab.id}: the reference fails {ref.failed} of {ref.total} tests")
+            else:
+                ref_text = "absent (student copy)"
+            require_built(preset, f"{lab.id}_starter_tests")
+            start = ctest(preset, [lab.id, "starter"], junit_dir / f"{lab.id}_verify_starter.xml")
+        except StepFailed as error:
+            problems.append(f"{lab.id}: {error}")
+            print(f"{lab.id:<7}{'no test results':<22}")
+            continue
         todo = sum(1 for case in start.cases if NOT_IMPLEMENTED.search(case.output))
         start_text = f"{start.failed}/{start.total} fail ({todo} not implemented)"
         if start.failed == 0:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from commands import first_reason
 from course import ROOT, Lab, UsageError, find_lab, load_labs
-from runner import TestCase, build_dir, configure, ensure_dependencies, parse_junit, run, say
+from runner import TestCase, build_dir, configure, ctest, ensure_dependencies, run, say
 
 CLASSROOM_YML = ROOT / ".github" / "workflows" / "classroom.yml"
 GRADE_PRESET = "dev"  # ASan+UBSan catch memory bugs; no -Werror: a warning must not cost points
@@ -255,14 +255,8 @@ def build_lab(preset: str, lab: Lab) -> bool:
 
 def run_grading_tests(preset: str, lab_ids: list[str], junit: Path) -> list[TestCase]:
     """One ctest run over the starter tests of these labs, JUnit written by ctest itself."""
-    junit.parent.mkdir(parents=True, exist_ok=True)
-    junit.unlink(missing_ok=True)
-    labels = "^(" + "|".join(lab_ids) + ")$"
-    command = ["ctest", "--test-dir", str(build_dir(preset)), "-L", "^starter$", "-L", labels,
-               "--output-junit", str(junit), "--no-tests=ignore", "-j", str(os.cpu_count() or 2)]
     say(f"running the starter tests of {' '.join(lab_ids)} (JUnit: {display(junit)})")
-    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    return parse_junit(junit).cases if junit.is_file() else []
+    return ctest(preset, ["starter", "(" + "|".join(lab_ids) + ")"], junit).cases
 
 
 def display(path: Path) -> str:
@@ -309,6 +303,10 @@ def cmd_grade(args) -> int:
             scores.append(score_lab(lab, per_lab[lab.id]))
     print()
     print(render(scores, failures=8 if len(selected) == 1 else 3))
+    for s in scores:
+        if s.state == "no tests":
+            print(f"{s.id}: no test of this lab ran, which scores 0, never full marks: does its "
+                  f"tests/ define any TEST?")
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(scores), indent=2) + "\n")
         print(f"(JSON: {args.json}; ctest's JUnit: {display(junit)})")

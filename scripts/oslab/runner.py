@@ -109,16 +109,29 @@ class TestRun:
         return len(self.cases)
 
 
+# What ctest writes as the <skipped message> of a test that skipped itself (GTEST_SKIP, matched by
+# gtest_discover_tests' SKIP_REGULAR_EXPRESSION, or a SKIP_RETURN_CODE). Any other "notrun" is a
+# test that could not run at all ("Unable to find executable"): a failure, never a pass.
+REAL_SKIP_MESSAGES = ("SKIP_REGULAR_EXPRESSION_MATCHED", "SKIP_RETURN_CODE")
+
+
+def is_real_skip(skipped: ET.Element) -> bool:
+    return skipped.get("message", "").startswith(REAL_SKIP_MESSAGES)
+
+
 def parse_junit(path: Path) -> TestRun:
     """Reads the JUnit XML that `ctest --output-junit` writes."""
     test_run = TestRun()
     root = ET.parse(path).getroot()
     for case in root.iter("testcase"):
         status = case.get("status", "run")
+        skipped = case.find("skipped")
         if case.find("failure") is not None or case.find("error") is not None or status == "fail":
             state = "failed"
-        elif case.find("skipped") is not None or status in ("disabled", "notrun"):
+        elif status == "disabled" or (skipped is not None and is_real_skip(skipped)):
             state = "skipped"
+        elif skipped is not None or status == "notrun":
+            state = "failed"  # "Not Run": the executable was missing, or a fixture failed
         else:
             state = "passed"
         output = "".join(node.text or "" for node in case.iter("system-out"))
@@ -128,8 +141,20 @@ def parse_junit(path: Path) -> TestRun:
     return test_run
 
 
+def require_built(preset: str, binary: str) -> None:
+    """A test binary that was not built would make ctest select nothing: say so by name."""
+    path = build_dir(preset) / "bin" / binary
+    if not path.is_file():
+        raise StepFailed(f"{binary} was not built ({path.relative_to(ROOT)} is missing): "
+                         f"build it with cmake --build --preset {preset} --target {binary}")
+
+
 def ctest(preset: str, labels: list[str], junit: Path, *, show_output: bool = False) -> TestRun:
-    """Runs the tests that carry every label given (ctest ANDs several -L) and returns them."""
+    """Runs the tests that carry every label given (ctest ANDs several -L) and returns them.
+
+    Never a pass on nothing: a label filter that selects no test, or a ctest that fails without
+    naming a failed test (a broken test list, a missing binary), raises StepFailed. ctest's exit
+    status alone cannot tell these apart from failing tests: it is 8 in all of them."""
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
     command = ["ctest", "--test-dir", str(build_dir(preset)), "--output-junit", str(junit),
@@ -138,9 +163,25 @@ def ctest(preset: str, labels: list[str], junit: Path, *, show_output: bool = Fa
         command += ["-L", f"^{label}$"]
     if show_output:
         command.append("--output-on-failure")
-    subprocess.run(command, cwd=ROOT, text=True,
-                   stdout=None if show_output else subprocess.DEVNULL,
-                   stderr=None if show_output else subprocess.STDOUT)
+    result = subprocess.run(command, cwd=ROOT, text=True,
+                            stdout=None if show_output else subprocess.PIPE,
+                            stderr=None if show_output else subprocess.STDOUT)
+    what = " and ".join(labels)
     if not junit.is_file():
-        raise StepFailed(f"ctest wrote no results for labels {labels} (was the lab built?)")
-    return parse_junit(junit)
+        raise StepFailed(f"ctest wrote no results for {what} (exit status {result.returncode}); "
+                         f"its output ends: {tail(result.stdout)}")
+    test_run = parse_junit(junit)
+    if test_run.total == 0:
+        raise StepFailed(
+            f"no test carries the labels {what} in build/{preset}: ctest ran 0 tests, which is "
+            f"not a pass. Does the lab's tests/ define any TEST (a file with only #include lines "
+            f"defines none), and was its test binary built?")
+    if result.returncode != 0 and test_run.failed == 0:
+        raise StepFailed(f"ctest exited with status {result.returncode} but reported no failed "
+                         f"test for {what}; its output ends: {tail(result.stdout)}")
+    return test_run
+
+
+def tail(output: str | None, lines: int = 6) -> str:
+    """The last lines of a captured output, on one line (for an error message)."""
+    return " | ".join((output or "(not captured)").strip().splitlines()[-lines:])
