@@ -11,8 +11,8 @@ from runner import StepFailed
 
 
 # Each module adds its own verbs: commands (list, check, test, bench, verify), grade (grade,
-# classroom), student (hint, watch, reset, export-student), report (report).
-VERB_MODULES = ["commands", "grade", "student", "report"]
+# classroom), student (hint, watch, reset, export-student), stress (stress), report (report).
+VERB_MODULES = ["commands", "grade", "student", "stress", "report"]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -87,3 +87,13 @@ class BenchmarkJsonTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StressWordsTest(unittest.TestCase):
+    def test_a_leading_number_is_the_repetition_count(self):
+        import stress
+        self.assertEqual(stress.parse_words(["200", "lab02"]), (200, ["lab02"]))
+        self.assertEqual(stress.parse_words(["lab02", "4"]), (20, ["lab02", "4"]))
+        self.assertEqual(stress.parse_words([]), (20, []))
+        with self.assertRaises(course.UsageError):
+            stress.parse_words(["0"])

@@ -1,0 +1,103 @@
+"""`lab stress [N] [--preset P] [LAB...]`: the reference tests of the concurrency labs, N times.
+
+A concurrency bug that shows once in a hundred runs passes a single `lab test` almost always.
+Repeating the whole selection N times (one ctest run per repetition, tests in parallel as usual,
+so they also disturb each other's timing) turns "passed once" into a failure rate per test:
+every test that failed at least once is listed with its count and its first failure message.
+The exit status is 0 only when no test failed in any repetition.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from commands import first_reason
+from course import STATE_DIR, Lab, UsageError, find_lab, load_labs
+from runner import (StepFailed, TestCase, build, configure, ctest, default_preset,
+                    ensure_dependencies, require_built, say)
+
+
+def concurrency_labs() -> list[Lab]:
+    """The labs whose threads share data (labs.json "tsan": true) that have a reference here."""
+    return [lab for lab in load_labs() if lab.tsan and lab.exists and lab.has_solution]
+
+
+def build_reference_tests(preset: str, labs: list[Lab]) -> None:
+    if preset == "tsan":  # the ThreadSanitizer tree holds only these labs (as `lab test` does)
+        configure(preset, [f"-DOSLAB_LABS={';'.join(lab.id for lab in labs)}"])
+    else:
+        configure(preset)
+    targets = [f"{lab.id}_solution_tests" for lab in labs]
+    build(preset, targets)
+    for target in targets:
+        require_built(preset, target)
+
+
+def report(failures: Counter, reasons: dict[str, str], repetitions: int) -> None:
+    if not failures:
+        return
+    print(f"\n{'test':<78}{'failed':>10}{'rate':>8}")
+    for name, count in failures.most_common():
+        print(f"{name:<78}{f'{count}/{repetitions}':>10}{100 * count / repetitions:>7.1f}%")
+        print(f"    first failure: {reasons[name][:200]}")
+
+
+def parse_words(words: list[str]) -> tuple[int, list[str]]:
+    """[N] [LAB...]: a leading whole number is N (default 20), the rest name labs."""
+    repetitions = 20
+    if words and words[0].isdigit():
+        repetitions = int(words[0])
+        words = words[1:]
+    if repetitions < 1:
+        raise UsageError("N must be at least 1")
+    return repetitions, words
+
+
+def cmd_stress(args) -> int:
+    args.repetitions, names = parse_words(args.words)
+    labs = [find_lab(load_labs(), name) for name in names] if names else concurrency_labs()
+    labs = [lab for lab in labs if lab.has_solution]
+    if not labs:
+        raise UsageError("no lab with a reference solution selected (a student copy?)")
+    ensure_dependencies()
+    preset = args.preset or default_preset()
+    build_reference_tests(preset, labs)
+
+    label = "(" + "|".join(lab.id for lab in labs) + ")"
+    junit = STATE_DIR / "junit" / f"stress_{preset}.xml"
+    failures: Counter = Counter()
+    reasons: dict[str, str] = {}
+    ran = 0
+    start = time.monotonic()
+    say(f"stress: the reference tests of {' '.join(lab.id for lab in labs)} "
+        f"{args.repetitions} times ({preset})")
+    for repetition in range(1, args.repetitions + 1):
+        cases: list[TestCase] = ctest(preset, ["solution", label], junit).cases
+        ran = len(cases)
+        failed = [case for case in cases if case.status == "failed"]
+        for case in failed:
+            failures[case.name] += 1
+            reasons.setdefault(case.name, first_reason(case.output))
+        print(f"  repetition {repetition}/{args.repetitions}: {ran - len(failed)}/{ran} passed"
+              f"{'  FAILED: ' + ', '.join(c.short_name for c in failed[:3]) if failed else ''}"
+              f"  ({time.monotonic() - start:.0f} s)", flush=True)
+    report(failures, reasons, args.repetitions)
+    runs = ran * args.repetitions
+    if failures:
+        print(f"\nstress FAILED: {len(failures)} of {ran} tests failed at least once in "
+              f"{args.repetitions} repetitions ({sum(failures.values())} of {runs} runs)")
+        return 1
+    print(f"\nstress: all {ran} tests passed {args.repetitions} times ({runs} runs, "
+          f"{time.monotonic() - start:.0f} s)")
+    return 0
+
+
+def register(verbs) -> None:
+    stress = verbs.add_parser(
+        "stress", help="repeat the concurrency labs' reference tests N times; list every flake")
+    stress.add_argument("words", nargs="*", metavar="[N] [LAB]",
+                        help="how many times to run every test (default 20), then the labs "
+                             "(default: the concurrency labs, \"tsan\": true in labs.json)")
+    stress.add_argument("--preset", choices=["dev", "ci", "tsan"],
+                        help="dev (ASan+UBSan, default; ci when CI is set) or tsan")
+    stress.set_defaults(func=cmd_stress)
