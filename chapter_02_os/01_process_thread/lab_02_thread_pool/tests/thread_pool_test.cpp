@@ -198,6 +198,52 @@ POOL_TEST(ConcurrentProducersLoseNothing) {
     });
 }
 
+// A lost-wake-up hunt. Each round submits one task per worker, all meeting at a latch: they can
+// only finish if every worker runs one at the same time, so a worker left asleep while a task
+// is queued hangs the round (and the test fails at its deadline). Before each round, producers
+// post bursts, and every other round the pool is first let go idle, so the latch tasks arrive
+// both at busy workers and at sleeping ones.
+POOL_TEST(TasksMeetingAtALatchAlwaysFindAWorker) {
+    bounded(kDeadline, [] {
+        constexpr std::size_t kWorkers = 4;
+        constexpr int kRounds = 200;
+        Pool pool(kWorkers);
+        std::atomic<int> burst_tasks{0};
+        for (int round = 0; round < kRounds; ++round) {
+            std::vector<std::thread> producers;
+            for (int p = 0; p < 2; ++p) {
+                producers.emplace_back([&pool, &burst_tasks, round] {
+                    for (int i = 0; i < (round % 7) * 5; ++i) {
+                        pool.post([&burst_tasks] { burst_tasks.fetch_add(1); });
+                    }
+                });
+            }
+            for (auto& t : producers) {
+                t.join();
+            }
+            if (round % 2 == 0) {
+                pool.wait_idle();  // every worker goes (or is going) to sleep
+            }
+            // Submitted back to back: a pool that sends one wake-up for several tasks (to save
+            // futex calls) must still get every one of them to a worker.
+            std::latch meet(static_cast<std::ptrdiff_t>(kWorkers));
+            std::vector<std::future<void>> arrivals;
+            for (std::size_t i = 0; i < kWorkers; ++i) {
+                arrivals.push_back(pool.submit([&meet] { meet.arrive_and_wait(); }));
+            }
+            for (auto& f : arrivals) {
+                f.get();
+            }
+        }
+        pool.wait_idle();
+        int expected = 0;
+        for (int round = 0; round < kRounds; ++round) {
+            expected += 2 * (round % 7) * 5;
+        }
+        EXPECT_EQ(burst_tasks.load(), expected);
+    });
+}
+
 // --- wait_idle -----------------------------------------------------------------------------
 
 POOL_TEST(WaitIdleOnAnEmptyPoolReturnsAtOnce) {
