@@ -1,33 +1,35 @@
-"""`lab stress [N] [--preset P] [LAB...]`: the reference tests of the concurrency labs, N times.
+"""`lab stress [N] [LAB...] [--preset P] [--yours]`: the concurrency labs' tests, N times.
 
 A concurrency bug that shows once in a hundred runs passes a single `lab test` almost always.
 Repeating the whole selection N times (one ctest run per repetition, tests in parallel as usual,
 so they also disturb each other's timing) turns "passed once" into a failure rate per test:
 every test that failed at least once is listed with its count and its first failure message.
-The exit status is 0 only when no test failed in any repetition.
+The exit status is 0 only when no test failed in any repetition. The reference tests by default
+(the course's own gate, in CI); --yours runs the same tests on the starter, the student's code
+(the default in a student copy, which has no reference).
 """
 from __future__ import annotations
 
 import time
 from collections import Counter
 
-from commands import first_reason
+from commands import first_reason, is_student_copy
 from course import STATE_DIR, Lab, UsageError, find_lab, load_labs
 from runner import (StepFailed, TestCase, build, configure, ctest, default_preset,
                     ensure_dependencies, require_built, say)
 
 
 def concurrency_labs() -> list[Lab]:
-    """The labs whose threads share data (labs.json "tsan": true) that have a reference here."""
-    return [lab for lab in load_labs() if lab.tsan and lab.exists and lab.has_solution]
+    """The labs whose threads share data (labs.json "tsan": true)."""
+    return [lab for lab in load_labs() if lab.tsan and lab.exists]
 
 
-def build_reference_tests(preset: str, labs: list[Lab]) -> None:
+def build_tests(preset: str, labs: list[Lab], variant: str) -> None:
     if preset == "tsan":  # the ThreadSanitizer tree holds only these labs (as `lab test` does)
         configure(preset, [f"-DOSLAB_LABS={';'.join(lab.id for lab in labs)}"])
     else:
         configure(preset)
-    targets = [f"{lab.id}_solution_tests" for lab in labs]
+    targets = [f"{lab.id}_{variant}_tests" for lab in labs]
     build(preset, targets)
     for target in targets:
         require_built(preset, target)
@@ -56,12 +58,14 @@ def parse_words(words: list[str]) -> tuple[int, list[str]]:
 def cmd_stress(args) -> int:
     args.repetitions, names = parse_words(args.words)
     labs = [find_lab(load_labs(), name) for name in names] if names else concurrency_labs()
-    labs = [lab for lab in labs if lab.has_solution]
-    if not labs:
-        raise UsageError("no lab with a reference solution selected (a student copy?)")
+    variant = "starter" if args.yours or is_student_copy() else "solution"
+    if variant == "solution":
+        labs = [lab for lab in labs if lab.has_solution]
+        if not labs:
+            raise UsageError("no lab with a reference solution selected: --yours stresses your code")
     ensure_dependencies()
     preset = args.preset or default_preset()
-    build_reference_tests(preset, labs)
+    build_tests(preset, labs, variant)
 
     label = "(" + "|".join(lab.id for lab in labs) + ")"
     junit = STATE_DIR / "junit" / f"stress_{preset}.xml"
@@ -69,10 +73,11 @@ def cmd_stress(args) -> int:
     reasons: dict[str, str] = {}
     ran = 0
     start = time.monotonic()
-    say(f"stress: the reference tests of {' '.join(lab.id for lab in labs)} "
+    whose = "your code" if variant == "starter" else "the reference"
+    say(f"stress: the tests of {' '.join(lab.id for lab in labs)} on {whose}, "
         f"{args.repetitions} times ({preset})")
     for repetition in range(1, args.repetitions + 1):
-        cases: list[TestCase] = ctest(preset, ["solution", label], junit).cases
+        cases: list[TestCase] = ctest(preset, [variant, label], junit).cases
         ran = len(cases)
         failed = [case for case in cases if case.status == "failed"]
         for case in failed:
@@ -100,4 +105,7 @@ def register(verbs) -> None:
                              "(default: the concurrency labs, \"tsan\": true in labs.json)")
     stress.add_argument("--preset", choices=["dev", "ci", "tsan"],
                         help="dev (ASan+UBSan, default; ci when CI is set) or tsan")
+    stress.add_argument("--yours", action="store_true",
+                        help="your code (the starter) instead of the reference; the default in a "
+                             "student copy")
     stress.set_defaults(func=cmd_stress)
