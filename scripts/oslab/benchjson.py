@@ -1,4 +1,4 @@
-"""Reading Google Benchmark's JSON output (--benchmark_out_format=json)."""
+"""Google Benchmark's JSON output: the command line that writes it, and reading it back."""
 from __future__ import annotations
 
 import json
@@ -12,6 +12,13 @@ STANDARD_KEYS = {
     "repetition_index", "threads", "iterations", "real_time", "cpu_time", "time_unit",
     "aggregate_name", "aggregate_unit", "error_occurred", "error_message", "label",
 }
+
+
+def command(binary: Path, out: Path, min_time: str | None = None) -> list[str]:
+    """Runs a benchmark binary with its results written to `out` as JSON; min_time in seconds
+    per benchmark (None: the binary's own default)."""
+    line = [str(binary), f"--benchmark_out={out}", "--benchmark_out_format=json"]
+    return line + ([f"--benchmark_min_time={min_time}"] if min_time else [])
 
 
 @dataclass

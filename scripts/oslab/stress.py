@@ -11,26 +11,9 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from commands import first_reason
-from course import STATE_DIR, Lab, UsageError, find_lab, load_labs
-from runner import (StepFailed, TestCase, build, configure, ctest, default_preset,
-                    ensure_dependencies, require_built, say)
-
-
-def concurrency_labs() -> list[Lab]:
-    """The labs whose threads share data (labs.json "tsan": true) that have a reference here."""
-    return [lab for lab in load_labs() if lab.tsan and lab.exists and lab.has_solution]
-
-
-def build_reference_tests(preset: str, labs: list[Lab]) -> None:
-    if preset == "tsan":  # the ThreadSanitizer tree holds only these labs (as `lab test` does)
-        configure(preset, [f"-DOSLAB_LABS={';'.join(lab.id for lab in labs)}"])
-    else:
-        configure(preset)
-    targets = [f"{lab.id}_solution_tests" for lab in labs]
-    build(preset, targets)
-    for target in targets:
-        require_built(preset, target)
+from .course import STATE_DIR, UsageError, concurrency_labs, find_lab, load_labs
+from .runner import TestCase, build_solution_tests, ctest, default_preset, ensure_dependencies, say
+from .summary import first_reason
 
 
 def report(failures: Counter, reasons: dict[str, str], repetitions: int) -> None:
@@ -61,7 +44,7 @@ def cmd_stress(args) -> int:
         raise UsageError("no lab with a reference solution selected (a student copy?)")
     ensure_dependencies()
     preset = args.preset or default_preset()
-    build_reference_tests(preset, labs)
+    build_solution_tests(preset, labs)
 
     label = "(" + "|".join(lab.id for lab in labs) + ")"
     junit = STATE_DIR / "junit" / f"stress_{preset}.xml"

@@ -9,12 +9,9 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
-from helpers import FIXTURES
+from .helpers import FIXTURES
 
-import commands
-import course
-import progress
-import student
+from oslab import commands, course, export, progress, student
 
 
 def fake_lab(lab_id="lab09", number=9, folder="x/lab_09_fake"):
@@ -249,7 +246,7 @@ class ExportTest(unittest.TestCase):
             root, dest = Path(tmp) / "course", Path(tmp) / "copy"
             root.mkdir()
             self.make_course(root)
-            result = student.export_student(root, dest)
+            result = export.export_student(root, dest)
             copied = set(result["copied"])
             self.assertIn("chapter_02_os/sec/lab_09_fake/starter/fork.cpp", copied)
             self.assertIn(".github/workflows/classroom.yml", copied)
@@ -276,8 +273,8 @@ class ExportTest(unittest.TestCase):
             lab = self.make_course(root)
             (lab / "starter" / "fork.cpp").write_text("// work in progress\n")
             (lab / "solution" / "fork.cpp").write_text("changed, not committed\n")
-            committed = student.export_student(root, Path(tmp) / "committed", "HEAD")
-            working = student.export_student(root, Path(tmp) / "working")
+            committed = export.export_student(root, Path(tmp) / "committed", "HEAD")
+            working = export.export_student(root, Path(tmp) / "working")
             starter = "chapter_02_os/sec/lab_09_fake/starter/fork.cpp"
             self.assertEqual((Path(tmp) / "committed" / starter).read_text(), "// TODO(student)\n")
             self.assertEqual((Path(tmp) / "working" / starter).read_text(), "// work in progress\n")
@@ -293,7 +290,7 @@ class ExportTest(unittest.TestCase):
             (root / "docs" / "answers.cpp").write_bytes((lab / "solution/fork.cpp").read_bytes())
             git(root, "add", "docs")
             git(root, "commit", "-q", "-m", "oops")
-            result = student.export_student(root, dest)
+            result = export.export_student(root, dest)
             self.assertEqual(result["errors"],
                              ["docs/answers.cpp is a copy of "
                               "chapter_02_os/sec/lab_09_fake/solution/fork.cpp"])
@@ -302,7 +299,7 @@ class ExportTest(unittest.TestCase):
     def test_this_course_exports_cleanly(self):
         with tempfile.TemporaryDirectory() as tmp:
             dest = Path(tmp) / "copy"
-            result = student.export_student(course.ROOT, dest)
+            result = export.export_student(course.ROOT, dest)
             self.assertEqual(result["errors"], [])
             self.assertTrue((dest / "scripts" / "lab").is_file())
             self.assertTrue(os.access(dest / "scripts" / "lab", os.X_OK))
@@ -313,7 +310,7 @@ class ExportTest(unittest.TestCase):
             # The tool's own tests travel with it (the copy's CI runs them).
             for fixture in (course.ROOT / "scripts" / "tests" / "fixtures").iterdir():
                 relative = str(fixture.relative_to(course.ROOT))
-                if fixture.is_file() and student.excluded(relative) is not None:
+                if fixture.is_file() and export.excluded(relative) is not None:
                     self.fail(f"{fixture.name} is a test fixture and must be copied")
             # No file of the copy carries a reference file's content.
             for lab in course.load_labs():
@@ -329,7 +326,7 @@ class ExportTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "something").write_text("x")
             with self.assertRaises(course.UsageError):
-                student.cmd_export_student(mock.Mock(dir=tmp, git=False))
+                export.cmd_export_student(mock.Mock(dir=tmp, git=False))
 
 
 class ProgressTest(unittest.TestCase):
@@ -383,7 +380,7 @@ class ProgressTest(unittest.TestCase):
 
     def test_student_copy_marker_holds_the_original_fingerprint(self):
         original = progress.tests_fingerprint(self.lab)
-        (self.root / progress.STUDENT_COPY_MARKER).write_text(
+        (self.root / course.STUDENT_COPY_MARKER).write_text(
             json.dumps({"tests": {"lab09": original}}))
         self.assertEqual(progress.original_fingerprint(self.lab), original)
         self.assertTrue(progress.describe(self.lab, self.entry()).startswith("done"))
@@ -394,7 +391,7 @@ class ProgressTest(unittest.TestCase):
 class StudentCopyModeTest(unittest.TestCase):
     def test_verify_in_a_student_copy_reports_the_score_and_exits_0(self):
         with mock.patch.object(commands, "is_student_copy", return_value=True), \
-                mock.patch("grade.cmd_grade", return_value=1) as grade_call:
+                mock.patch("oslab.grade.cmd_grade", return_value=1) as grade_call:
             status, out = quiet(commands.cmd_verify, mock.Mock())
         self.assertEqual(status, 0)
         self.assertIn("This is a student copy", out)
