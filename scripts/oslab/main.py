@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import classroom, commands, export, grade, stress, student
-from .report import command as report
+from . import classroom, commands, export, grade, hint, reset, stress, watch
 from .course import UsageError, load_labs, numbers
+from .report import command as report
 from .runner import StepFailed
 
 # Each module adds its own verbs, in this order in --help.
@@ -15,7 +15,9 @@ VERB_MODULES = [
     commands,   # list, check, test, bench, verify
     grade,      # grade
     classroom,  # classroom
-    student,    # hint, watch, reset
+    hint,       # hint
+    watch,      # watch
+    reset,      # reset
     export,     # export-student
     stress,     # stress
     report,     # report

@@ -1,8 +1,5 @@
 """Tests of scripts/lab's own logic on recorded data (no build needed)."""
-import json
-import tempfile
 import unittest
-from pathlib import Path
 
 from .helpers import FIXTURES
 

@@ -11,7 +11,7 @@ from unittest import mock
 
 from .helpers import FIXTURES
 
-from oslab import commands, course, export, progress, student
+from oslab import commands, course, export, hint, progress, reset, watch
 
 
 def fake_lab(lab_id="lab09", number=9, folder="x/lab_09_fake"):
@@ -34,7 +34,7 @@ def git(root, *arguments):
 
 class HintTest(unittest.TestCase):
     def setUp(self):
-        self.hints = student.parse_hints((FIXTURES / "readme_hints.md").read_text())
+        self.hints = hint.parse_hints((FIXTURES / "readme_hints.md").read_text())
         self.lab = fake_lab()
 
     def test_parses_only_the_hints_section_in_order(self):
@@ -45,22 +45,22 @@ class HintTest(unittest.TestCase):
         self.assertNotIn("</details>", self.hints[1].body)
 
     def test_shows_the_next_hint_and_remembers(self):
-        text, state = student.next_hint(self.lab, self.hints, {}, False)
+        text, state = hint.next_hint(self.lab, self.hints, {}, False)
         self.assertTrue(text.startswith("Hint 1 of 3: where fork returns twice"))
         self.assertIn("next hint: scripts/lab hint 9", text)
         self.assertEqual(state, {"lab09": 1})
-        text, state = student.next_hint(self.lab, self.hints, state, False)
+        text, state = hint.next_hint(self.lab, self.hints, state, False)
         self.assertTrue(text.startswith("Hint 2 of 3: reaping"))
-        text, state = student.next_hint(self.lab, self.hints, state, False)
+        text, state = hint.next_hint(self.lab, self.hints, state, False)
         self.assertIn("that was the last hint", text)
-        text, state2 = student.next_hint(self.lab, self.hints, state, False)
+        text, state2 = hint.next_hint(self.lab, self.hints, state, False)
         self.assertIn("no hints left: all 3 were shown", text)
         self.assertEqual(state2, {"lab09": 3})
 
     def test_all_shows_what_was_shown_so_far(self):
-        text, _ = student.next_hint(self.lab, self.hints, {}, True)
+        text, _ = hint.next_hint(self.lab, self.hints, {}, True)
         self.assertIn("no hints shown yet", text)
-        text, state = student.next_hint(self.lab, self.hints, {"lab09": 2}, True)
+        text, state = hint.next_hint(self.lab, self.hints, {"lab09": 2}, True)
         self.assertIn("Hint 1 of 3", text)
         self.assertIn("Hint 2 of 3", text)
         self.assertNotIn("Hint 3 of 3", text)
@@ -68,17 +68,17 @@ class HintTest(unittest.TestCase):
         self.assertEqual(state, {"lab09": 2})
 
     def test_a_readme_without_hints(self):
-        hints = student.parse_hints("# Lab\n## Goal\n")
-        text, state = student.next_hint(self.lab, hints, {}, False)
+        hints = hint.parse_hints("# Lab\n## Goal\n")
+        text, state = hint.next_hint(self.lab, hints, {}, False)
         self.assertIn("has no hints", text)
         self.assertEqual(state, {})
 
     def test_state_file_round_trip(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / ".oslab" / "hints.json"
-            self.assertEqual(student.load_hint_state(path), {})
-            student.save_hint_state({"lab01": 2}, path)
-            self.assertEqual(student.load_hint_state(path), {"lab01": 2})
+            self.assertEqual(hint.load_hint_state(path), {})
+            hint.save_hint_state({"lab01": 2}, path)
+            self.assertEqual(hint.load_hint_state(path), {"lab01": 2})
 
     def test_every_lab_readme_uses_the_parsable_form(self):
         for lab in course.load_labs():
@@ -86,7 +86,7 @@ class HintTest(unittest.TestCase):
                 continue
             text = lab.readme.read_text()
             if "## Hints" in text and "<summary>" in text:
-                hints = student.parse_hints(text)
+                hints = hint.parse_hints(text)
                 self.assertTrue(hints, f"{lab.id}: hints not in the <details><summary>Hint K: form")
                 self.assertEqual([h.number for h in hints], list(range(1, len(hints) + 1)),
                                  f"{lab.id}: hints must be numbered 1, 2, 3...")
@@ -109,13 +109,13 @@ class FakeWatcher:
 
 class WatchTest(unittest.TestCase):
     def test_command_watches_the_lab_recursively_and_ignores_editor_files(self):
-        command = student.inotify_command([Path("/x/lab")])
+        command = watch.inotify_command([Path("/x/lab")])
         self.assertEqual(command[0], "inotifywait")
         self.assertIn("--recursive", command)
         self.assertIn("--monitor", command)
         self.assertEqual(command[-1], "/x/lab")
         import re
-        pattern = re.compile(student.WATCH_EXCLUDE)
+        pattern = re.compile(watch.WATCH_EXCLUDE)
         for ignored in ("/x/lab/starter/.pool.cpp.swp", "/x/lab/starter/pool.cpp~",
                         "/x/lab/starter/4913", "/x/lab/starter/.#pool.cpp"):
             self.assertTrue(pattern.search(ignored), ignored)
@@ -125,27 +125,27 @@ class WatchTest(unittest.TestCase):
     def test_reruns_after_each_change_and_ctrl_c_exits_cleanly(self):
         rounds = []
         watcher = FakeWatcher([["/x/a.cpp"], ["/x/b.cpp"], KeyboardInterrupt()])
-        status, out = quiet(student.watch, fake_lab(), lambda: rounds.append(1) or False, watcher)
+        status, out = quiet(watch.watch, fake_lab(), lambda: rounds.append(1) or False, watcher)
         self.assertEqual((status, len(rounds), watcher.closed), (0, 3, True))
         self.assertIn("changed: a.cpp", out)
         self.assertIn("watch: stopped", out)
 
     def test_a_dead_watcher_ends_the_loop(self):
-        status, out = quiet(student.watch, fake_lab(), lambda: True, FakeWatcher([None]))
+        status, out = quiet(watch.watch, fake_lab(), lambda: True, FakeWatcher([None]))
         self.assertEqual(status, 1)
         self.assertIn("Every test of lab 9 passes", out)
 
     def test_missing_inotifywait_names_the_setup_script(self):
-        with mock.patch.object(student.shutil, "which", return_value=None), \
-                mock.patch.object(student, "find_lab", return_value=fake_lab()):
-            status, out = quiet(student.cmd_watch, mock.Mock(lab="9"))
+        with mock.patch.object(watch.shutil, "which", return_value=None), \
+                mock.patch.object(watch, "find_lab", return_value=fake_lab()):
+            status, out = quiet(watch.cmd_watch, mock.Mock(lab="9"))
         self.assertEqual(status, 1)
         self.assertIn("scripts/setup.sh installs it", out)
 
-    @unittest.skipUnless(student.shutil.which("inotifywait"), "inotifywait not installed")
+    @unittest.skipUnless(watch.shutil.which("inotifywait"), "inotifywait not installed")
     def test_real_watcher_reports_a_saved_file(self):
         with tempfile.TemporaryDirectory() as tmp:
-            watcher = student.Watcher([Path(tmp)])
+            watcher = watch.Watcher([Path(tmp)])
             try:
                 import time
                 time.sleep(0.3)  # inotifywait sets up its watches
@@ -176,15 +176,15 @@ class ResetTest(unittest.TestCase):
         self.tmp.cleanup()
 
     def test_without_a_terminal_and_without_yes_it_refuses(self):
-        with mock.patch.object(student.sys, "stdin", io.StringIO("y\n")):
-            status, out = quiet(student.reset, self.root, "lab/starter", "HEAD",
+        with mock.patch.object(reset.sys, "stdin", io.StringIO("y\n")):
+            status, out = quiet(reset.reset, self.root, "lab/starter", "HEAD",
                                 assume_yes=False, what="lab 9")
         self.assertEqual(status, 1)
         self.assertIn("run it again with --yes", out)
         self.assertEqual((self.root / "lab/starter/pool.cpp").read_text(), "my work\n")
 
     def test_yes_restores_the_committed_state(self):
-        status, out = quiet(student.reset, self.root, "lab/starter", "HEAD",
+        status, out = quiet(reset.reset, self.root, "lab/starter", "HEAD",
                             assume_yes=True, what="lab 9")
         self.assertEqual(status, 0)
         for line in ("M  starter/pool.cpp", "D  starter/pool.hpp",
@@ -194,15 +194,15 @@ class ResetTest(unittest.TestCase):
         self.assertEqual((starter / "pool.cpp").read_text(), "original\n")
         self.assertTrue((starter / "pool.hpp").is_file())
         self.assertFalse((starter / "extra.cpp").exists())
-        status, out = quiet(student.reset, self.root, "lab/starter", "HEAD",
+        status, out = quiet(reset.reset, self.root, "lab/starter", "HEAD",
                             assume_yes=True, what="lab 9")
         self.assertIn("nothing to reset", out)
 
     def test_answer_no_changes_nothing(self):
         tty = mock.Mock(isatty=lambda: True)
-        with mock.patch.object(student.sys, "stdin", tty), \
+        with mock.patch.object(reset.sys, "stdin", tty), \
                 mock.patch("builtins.input", return_value="n"):
-            status, out = quiet(student.reset, self.root, "lab/starter", "HEAD",
+            status, out = quiet(reset.reset, self.root, "lab/starter", "HEAD",
                                 assume_yes=False, what="lab 9")
         self.assertEqual(status, 1)
         self.assertIn("nothing changed", out)
