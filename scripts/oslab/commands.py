@@ -7,7 +7,7 @@ from . import benchjson, grade, progress
 from .course import (ROOT, STATE_DIR, STUDENT_COPY_MARKER, Lab, concurrency_labs, find_lab,
                      is_student_copy, load_labs, numbers)
 from .runner import (StepFailed, build, build_dir, build_solution_tests, configure, ctest,
-                     default_preset, ensure_dependencies, require_built, run, say)
+                     default_preset, ensure_dependencies, require_built, say)
 from .summary import NOT_IMPLEMENTED, summarise
 
 
@@ -124,11 +124,10 @@ def run_benchmark(preset: str, lab: Lab, variant: str, quick: bool) -> dict[str,
     binary = build_dir(preset) / "bin" / f"{lab.id}_{variant}_bench"
     out = STATE_DIR / "bench" / f"{lab.id}_{variant}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    command = benchjson.command(binary, out, "0.01" if quick else None)
     say(f"running {binary.name}{' (quick)' if quick else ''}")
-    result = run(command, quiet=True, check=False)
-    if result.returncode != 0 or not out.is_file():
-        raise StepFailed(f"{binary.name} failed (exit status {result.returncode})")
+    failed = benchjson.run_binary(binary, out, "0.01" if quick else None)
+    if failed:
+        raise StepFailed(failed)
     return benchjson.load(out)
 
 

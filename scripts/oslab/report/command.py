@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import benchjson
 from ..course import ROOT, STATE_DIR, display, load_labs
-from ..runner import StepFailed, build, build_dir, configure, ensure_dependencies, run
+from ..runner import StepFailed, build, build_dir, configure, ensure_dependencies
 from . import labs as lab_modules
 from . import machine as report_machine
 from .steps import run_step
@@ -58,11 +58,7 @@ def run_benchmarks(lab, variant: str, raw: Path, quick: bool) -> str | None:
     # Quick: each benchmark runs ~10 ms instead of ~100 ms (noisier, same shape), and Lab 5's
     # fixed-length echo runs last 0.1 s instead of 0.25 s each.
     env = {"OSLAB_BENCH_SECONDS": "0.1"} if quick else None
-    command = benchjson.command(binary, target, "0.01" if quick else "0.1")
-    result = run(command, quiet=True, check=False, env=env)
-    if result.returncode != 0 or not target.is_file():
-        return f"{binary.name} exited with status {result.returncode}"
-    return None
+    return benchjson.run_binary(binary, target, "0.01" if quick else "0.1", env)
 
 
 def run_experiments(labs, variant: str, raw: Path, quick: bool) -> tuple[list[str], Progress]:
