@@ -8,6 +8,7 @@ from pathlib import Path
 from .course import ROOT, find_lab, load_labs
 from .runner import StepFailed, git
 
+
 def starter_changes(root: Path, starter: str, source: str) -> list[str]:
     """`git status`-like lines for what differs in starter/ from the source revision."""
     changed = git(root, "diff", "--name-status", source, "--", starter).stdout.splitlines()

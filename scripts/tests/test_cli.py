@@ -80,7 +80,6 @@ class BenchmarkJsonTest(unittest.TestCase):
         self.assertEqual(benchjson.compare(old, new), [("x", 10.0, 5.0, 0.5)])
 
 
-
 class StressWordsTest(unittest.TestCase):
     def test_a_leading_number_is_the_repetition_count(self):
         self.assertEqual(stress.parse_words(["200", "lab02"]), (200, ["lab02"]))

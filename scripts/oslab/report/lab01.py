@@ -7,6 +7,7 @@ from .names import family, find, load_other
 from .plots import Plot
 from .section import Section
 
+
 CREATION = [  # (benchmark family, what it creates, short label for the plot)
     ("BM_Create_ForkExitWait", "process: fork + _exit + waitpid", "fork"),
     ("BM_Create_ForkExecTrue", "process: fork + exec /bin/true", "fork+exec"),

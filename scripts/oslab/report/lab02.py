@@ -6,6 +6,7 @@ from .names import family, find
 from .plots import Plot
 from .section import Section
 
+
 def per_second(result) -> float | None:
     return result.counter("items_per_second") if result else None
 

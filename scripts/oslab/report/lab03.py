@@ -9,6 +9,7 @@ from .names import by_prefix, family, find
 from .plots import Plot
 from .section import Section
 
+
 def section(lab, results, extra) -> Section:
     section = Section(title=f"Lab 3 — {lab.title}")
     context = extra.get("context", {})

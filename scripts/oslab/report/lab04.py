@@ -5,6 +5,7 @@ from .formatting import fmt, fmt_us
 from .names import family
 from .section import Section
 
+
 def section(lab, results, extra) -> Section:
     section = Section(title=f"Lab 4 — {lab.title}")
     rows = []

@@ -11,6 +11,7 @@ from .plots import Plot
 from .section import Section
 from .steps import Step
 
+
 def c10k_runs(quick: bool) -> list[list[str]]:
     """Threads and RSS of every echo server while it holds N idle connections, for a few N."""
     counts = (100, 1000) if quick else (1000, 5000, 10000)
