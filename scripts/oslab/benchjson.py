@@ -1,9 +1,11 @@
-"""Reading Google Benchmark's JSON output (--benchmark_out_format=json)."""
+"""Google Benchmark's JSON output: running a benchmark binary to write it, and reading it back."""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from .runner import run
 
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 # Keys of a benchmark entry that are not user counters.
@@ -12,6 +14,18 @@ STANDARD_KEYS = {
     "repetition_index", "threads", "iterations", "real_time", "cpu_time", "time_unit",
     "aggregate_name", "aggregate_unit", "error_occurred", "error_message", "label",
 }
+
+
+def run_binary(binary: Path, out: Path, min_time: str | None = None,
+               env: dict | None = None) -> str | None:
+    """Runs a benchmark binary, its results written to `out` as JSON (min_time: seconds per
+    benchmark; None, the binary's default). Returns what went wrong, or None."""
+    command = [str(binary), f"--benchmark_out={out}", "--benchmark_out_format=json"]
+    command += [f"--benchmark_min_time={min_time}"] if min_time else []
+    result = run(command, quiet=True, check=False, env=env)
+    if result.returncode != 0 or not out.is_file():
+        return f"{binary.name} exited with status {result.returncode}"
+    return None
 
 
 @dataclass

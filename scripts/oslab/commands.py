@@ -1,24 +1,14 @@
 """The everyday verbs: list, check, test, bench, verify."""
 from __future__ import annotations
 
-import json
-import re
-import subprocess
-from pathlib import Path
+import argparse
 
-import progress
-import benchjson
-from course import ROOT, STATE_DIR, Lab, find_lab, load_labs
-from runner import (StepFailed, TestRun, build, build_dir, configure, ctest, default_preset,
-                    ensure_dependencies, parse_junit, require_built, run, say)
-
-NOT_IMPLEMENTED = re.compile(r"not implemented: .*")
-STUDENT_COPY_MARKER = progress.STUDENT_COPY_MARKER
-
-
-def is_student_copy() -> bool:
-    """A copy made by `scripts/lab export-student` (no solutions), not the course repository."""
-    return (ROOT / STUDENT_COPY_MARKER).is_file()
+from . import benchjson, grade, progress
+from .course import (ROOT, STATE_DIR, STUDENT_COPY_MARKER, Lab, concurrency_labs, find_lab,
+                     is_student_copy, load_labs, numbers)
+from .runner import (StepFailed, build, build_dir, build_tests, configure, ctest,
+                     default_preset, ensure_dependencies, require_built, say)
+from .summary import NOT_IMPLEMENTED, summarise
 
 
 def cmd_list(args) -> int:
@@ -26,39 +16,8 @@ def cmd_list(args) -> int:
     print("Chapter 2: Operating System Fundamentals - your progress\n")
     for lab in load_labs():
         print(f"  {lab.number}. {lab.title:<24} {progress.describe(lab, state)}")
-    print("\nWork a lab with: scripts/lab check N   (N = 1..5)")
+    print(f"\nWork a lab with: scripts/lab check N   (N = {numbers(load_labs(), '..')})")
     return 0
-
-
-def first_reason(output: str) -> str:
-    """The line that best says why a test failed: a not-implemented message, else a gtest failure."""
-    match = NOT_IMPLEMENTED.search(output)
-    if match:  # without gtest's wrapping: ..." thrown in the test body.
-        return re.sub(r'"( thrown in the test body)?\.$', "", match.group(0))
-    lines = output.splitlines()
-    for i, line in enumerate(lines):
-        if "Failure" in line or "Timeout" in line or "Exception" in line:
-            following = " ".join(part.strip() for part in lines[i + 1:i + 3])
-            return f"{line.strip()} {following}".strip()
-    return lines[-1].strip() if lines else "(no output)"
-
-
-def summarise(lab: Lab, test_run: TestRun, variant: str) -> None:
-    print(f"\n{lab.id} - {lab.title} ({'your code' if variant == 'starter' else 'reference'})")
-    print(f"  {test_run.passed} passed, {test_run.failed} failed, "
-          f"{test_run.count('skipped')} skipped, of {test_run.total}")
-    # Core exercises first, stretch parts ("Stretch" in the suite name) last.
-    failures = sorted((case for case in test_run.cases if case.status == "failed"),
-                      key=lambda case: "Stretch" in case.short_name)
-    for case in failures[:15]:
-        print(f"  FAIL {case.short_name}\n       {first_reason(case.output)[:300]}")
-    if len(failures) > 15:
-        print(f"  ... and {len(failures) - 15} more")
-    if failures:
-        first = failures[0]
-        print(f"\n--- first failure in full: {first.name} ---")
-        print(first.output.strip()[-6000:])
-        print("--- end ---")
 
 
 def cmd_check(args) -> int:
@@ -70,7 +29,7 @@ def cmd_check(args) -> int:
     require_built(preset, f"{lab.id}_starter_tests")
     test_run = ctest(preset, [lab.id, "starter"], STATE_DIR / "junit" / f"{lab.id}_check.xml")
     progress.record(lab, test_run.passed, test_run.total)
-    summarise(lab, test_run, "starter")
+    summarise(lab, test_run)
     if test_run.failed:
         print(f"\nNot done yet. Hints: scripts/lab hint {lab.number}   "
               f"(or {lab.rel(lab.readme)}, section 'Hints')")
@@ -84,44 +43,33 @@ def cmd_test(args) -> int:
     """The README's test command: every reference test, on the developer (sanitizer) build."""
     ensure_dependencies()
     preset = args.preset or default_preset()
-    if preset == "tsan":
-        # ThreadSanitizer matters where threads share data: the labs marked "tsan" in labs.json.
-        # Only their reference test binaries are built (and the programs those tests start).
-        labs = [lab for lab in load_labs() if lab.tsan and lab.exists and lab.has_solution]
-        if not labs:
-            say("no reference solutions here (a student copy?): nothing to run under ThreadSanitizer")
-            return 0
-        configure(preset, [f"-DOSLAB_LABS={';'.join(lab.id for lab in labs)}"])
-        build(preset, [f"{lab.id}_solution_tests" for lab in labs])
-    else:
-        configure(preset)
-        build(preset)
     test_preset = {"dev": "reference", "ci": "ci", "tsan": "tsan"}.get(preset)
     if test_preset is None:
         raise StepFailed(f"no reference test preset for '{preset}' (use dev, ci or tsan)")
+    labs = load_labs()
+    if preset == "tsan":
+        # ThreadSanitizer matters where threads share data: the labs marked "tsan" in labs.json.
+        labs = [lab for lab in concurrency_labs() if lab.has_solution]
+        if not labs:
+            say("no reference solutions here (a student copy?): nothing to run under ThreadSanitizer")
+            return 0
+        build_tests(preset, labs)
+    else:
+        configure(preset)
+        build(preset)
     if is_student_copy():
         say("student copy: the reference solutions are absent, so this runs only the tool's own "
             "tests (scripts.unittest). Your code: scripts/lab check N, or scripts/lab grade")
     say(f"running the reference tests (ctest --preset {test_preset})")
-    junit = STATE_DIR / "junit" / f"test_{preset}.xml"
-    junit.parent.mkdir(parents=True, exist_ok=True)
-    junit.unlink(missing_ok=True)
-    result = subprocess.run(["ctest", "--preset", test_preset, "--output-junit", str(junit)],
-                            cwd=ROOT)
-    empty = labs_without_tests(junit, labs if preset == "tsan" else load_labs())
+    test_run = ctest(preset, [], STATE_DIR / "junit" / f"test_{preset}.xml", show_output=True,
+                     test_preset=test_preset)
+    names = [case.name for case in test_run.cases]
+    empty = [lab.id for lab in labs if lab.exists and lab.has_solution
+             and not any(name.startswith(f"{lab.id}.solution.") for name in names)]
     if empty:
         raise StepFailed("no reference test ran for " + ", ".join(empty) + ": a lab whose tests/ "
                          "define no TEST, or whose test binary was not built, is not a pass")
-    return 0 if result.returncode == 0 else 1
-
-
-def labs_without_tests(junit: Path, labs: list[Lab]) -> list[str]:
-    """The labs (with a reference here) of which ctest ran no solution test."""
-    if not junit.is_file():
-        return ["every lab (ctest wrote no results)"]
-    names = [case.name for case in parse_junit(junit).cases]
-    return [lab.id for lab in labs if lab.exists and lab.has_solution
-            and not any(name.startswith(f"{lab.id}.solution.") for name in names)]
+    return 0 if test_run.failed == 0 else 1
 
 
 def cmd_verify(args) -> int:
@@ -131,8 +79,6 @@ def cmd_verify(args) -> int:
         print(f"lab verify checks the course repository (every reference passes, every starter "
               f"fails).\nThis is a student copy ({STUDENT_COPY_MARKER}): the references are "
               f"absent, so here is your score instead (informational, exit status 0).\n")
-        import argparse
-        import grade
         grade.cmd_grade(argparse.Namespace(labs=[], junit=None, json=None, hidden=None))
         return 0
     ensure_dependencies()
@@ -174,18 +120,15 @@ def cmd_verify(args) -> int:
     return 0
 
 
-def run_benchmark(preset: str, lab: Lab, variant: str, quick: bool) -> dict:
+def run_benchmark(preset: str, lab: Lab, variant: str, quick: bool) -> dict[str, benchjson.Result]:
     binary = build_dir(preset) / "bin" / f"{lab.id}_{variant}_bench"
     out = STATE_DIR / "bench" / f"{lab.id}_{variant}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    command = [str(binary), f"--benchmark_out={out}", "--benchmark_out_format=json"]
-    if quick:
-        command.append("--benchmark_min_time=0.01")
     say(f"running {binary.name}{' (quick)' if quick else ''}")
-    result = run(command, quiet=True, check=False)
-    if result.returncode != 0 or not out.is_file():
-        raise StepFailed(f"{binary.name} failed (exit status {result.returncode})")
-    return json.loads(out.read_text())
+    failed = benchjson.run_binary(binary, out, "0.01" if quick else None)
+    if failed:
+        raise StepFailed(failed)
+    return benchjson.load(out)
 
 
 def cmd_bench(args) -> int:
@@ -195,7 +138,7 @@ def cmd_bench(args) -> int:
     configure(preset)
     variants = ["starter"] + (["solution"] if lab.has_solution else [])
     build(preset, [f"{lab.id}_{variant}_bench" for variant in variants])
-    results = {variant: benchjson.parse(run_benchmark(preset, lab, variant, args.quick))
+    results = {variant: run_benchmark(preset, lab, variant, args.quick)
                for variant in variants}
     mine, reference = results["starter"], results.get("solution", {})
     width = max((len(name) for name in mine), default=20) + 2

@@ -9,6 +9,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "chapter_02_os"
 LABS_JSON = CHAPTER / "labs.json"
 STATE_DIR = ROOT / ".oslab"  # the student's local progress (git-ignored)
+# Written by `scripts/lab export-student` at the root of a student copy (JSON: the source commit
+# and the fingerprint of each lab's tests as handed out). Its presence is what tells a student
+# copy from the course repository.
+STUDENT_COPY_MARKER = ".oslab-student-copy"
 
 
 class UsageError(Exception):
@@ -62,6 +66,29 @@ def load_labs(labs_json: Path = LABS_JSON) -> list[Lab]:
         )
         for entry in data["labs"]
     ]
+
+
+def numbers(labs: list[Lab], dash: str = "-") -> str:
+    """The span of lab numbers for a help text: "1-5" (or "1..5" with dash="..")."""
+    return f"{labs[0].number}{dash}{labs[-1].number}" if labs else "none"
+
+
+def concurrency_labs() -> list[Lab]:
+    """The labs whose threads share data (labs.json "tsan": true) that are written."""
+    return [lab for lab in load_labs() if lab.tsan and lab.exists]
+
+
+def is_student_copy() -> bool:
+    """A copy made by `scripts/lab export-student` (no solutions), not the course repository."""
+    return (ROOT / STUDENT_COPY_MARKER).is_file()
+
+
+def display(path: Path) -> str:
+    """A path as the user reads it: relative to the repository when inside it."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 def find_lab(labs: list[Lab], name: str, *, must_exist: bool = True) -> Lab:

@@ -1,29 +1,38 @@
-"""scripts/lab: the one command students, instructors and CI type."""
+"""scripts/lab: the one command students, instructors and CI type. Builds the parser from the
+verb modules and turns the tool's errors into exit statuses (usage 2, failed step 1, Ctrl-C 130)."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from pathlib import Path
 
-from course import UsageError
-from runner import StepFailed
+from . import classroom, commands, export, grade, hint, reset, stress, watch
+from .course import UsageError, load_labs, numbers
+from .report import command as report
+from .runner import StepFailed
 
-
-# Each module adds its own verbs: commands (list, check, test, bench, verify), grade (grade,
-# classroom), student (hint, watch, reset, export-student), stress (stress), report (report).
-VERB_MODULES = ["commands", "grade", "student", "stress", "report"]
+# Each module adds its own verbs, in this order in --help.
+VERB_MODULES = [
+    commands,   # list, check, test, bench, verify
+    grade,      # grade
+    classroom,  # classroom
+    hint,       # hint
+    watch,      # watch
+    reset,      # reset
+    export,     # export-student
+    stress,     # stress
+    report,     # report
+]
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="scripts/lab",
-        description="Chapter 2 OS labs: build, test, benchmark and grade. Labs are numbered 1-5.")
+        description="Chapter 2 OS labs: build, test, benchmark and grade. "
+                    f"Labs are numbered {numbers(load_labs())}.")
     verbs = top.add_subparsers(dest="verb", metavar="VERB")
     verbs.required = True
-    for name in VERB_MODULES:
-        if (Path(__file__).parent / f"{name}.py").is_file():
-            importlib.import_module(name).register(verbs)
+    for module in VERB_MODULES:
+        module.register(verbs)
     return top
 
 
@@ -42,7 +51,3 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("\nscripts/lab: interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

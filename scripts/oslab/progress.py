@@ -7,13 +7,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from course import ROOT, STATE_DIR, Lab
+from .course import ROOT, STATE_DIR, STUDENT_COPY_MARKER, Lab
 
 PROGRESS = STATE_DIR / "progress.json"
-# Written by `scripts/lab export-student` at the root of a student copy (JSON: the source commit
-# and the fingerprint of each lab's tests as handed out). Its presence is what tells a student
-# copy from the course repository.
-STUDENT_COPY_MARKER = ".oslab-student-copy"
 
 
 def folder_fingerprint(lab_dir: Path, sub: str = "tests") -> str:

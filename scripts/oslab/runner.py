@@ -1,4 +1,7 @@
-"""Running the tools: setup.sh, cmake presets, ctest, and reading ctest's JUnit output."""
+"""Running the tools: setup.sh, git, cmake presets, ctest, and reading ctest's JUnit output.
+
+The one place that builds (build()) and the one place that runs tests (ctest()): every verb goes
+through them."""
 from __future__ import annotations
 
 import os
@@ -9,7 +12,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course import ROOT
+from .course import ROOT, Lab
 
 
 class StepFailed(Exception):
@@ -33,6 +36,15 @@ def run(command: list[str], *, quiet: bool = False, check: bool = True,
         result = subprocess.run(command, cwd=ROOT, env=merged_env)
     if check and result.returncode != 0:
         raise StepFailed(f"'{' '.join(command)}' exited with status {result.returncode}")
+    return result
+
+
+def git(root: Path, *arguments: str, check: bool = True) -> subprocess.CompletedProcess:
+    """git -C root ..., output captured; a failure raises StepFailed with git's message."""
+    result = subprocess.run(["git", "-C", str(root), *arguments], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check and result.returncode != 0:
+        raise StepFailed(f"git {' '.join(arguments)}: {result.stderr.strip()}")
     return result
 
 
@@ -65,13 +77,30 @@ def configure(preset: str, extra: list[str] | None = None) -> None:
         run(["cmake", "--preset", preset, *(extra or [])], quiet=True)
 
 
-def build(preset: str, targets: list[str] | None = None) -> None:
+def build(preset: str, targets: list[str] | None = None, *,
+          check: bool = True) -> subprocess.CompletedProcess:
+    """Builds the targets (default: everything), output captured. A failed build shows the end of
+    its output and raises StepFailed; with check=False it is returned instead, nothing shown."""
     names = " ".join(targets) if targets else "everything"
     say(f"building {names} ({preset})")
     command = ["cmake", "--build", "--preset", preset]
     for target in targets or []:
         command += ["--target", target]
-    run(command, quiet=True)
+    return run(command, quiet=True, check=check)
+
+
+def build_tests(preset: str, labs: list[Lab], variant: str = "solution") -> None:
+    """Builds the test binaries of these labs' variant (solution: the reference; starter: the
+    student's code), and the programs their tests start. The ThreadSanitizer tree is configured
+    with these labs only (OSLAB_LABS)."""
+    if preset == "tsan":
+        configure(preset, [f"-DOSLAB_LABS={';'.join(lab.id for lab in labs)}"])
+    else:
+        configure(preset)
+    targets = [f"{lab.id}_{variant}_tests" for lab in labs]
+    build(preset, targets)
+    for target in targets:
+        require_built(preset, target)
 
 
 @dataclass
@@ -149,31 +178,38 @@ def require_built(preset: str, binary: str) -> None:
                          f"build it with cmake --build --preset {preset} --target {binary}")
 
 
-def ctest(preset: str, labels: list[str], junit: Path, *, show_output: bool = False) -> TestRun:
-    """Runs the tests that carry every label given (ctest ANDs several -L) and returns them.
+def ctest(preset: str, labels: list[str], junit: Path, *, show_output: bool = False,
+          test_preset: str | None = None) -> TestRun:
+    """Runs the tests that carry every label given (ctest ANDs several -L) and returns them; with
+    test_preset, the tests of that ctest preset (its own filter and options) instead.
 
     Never a pass on nothing: a label filter that selects no test, or a ctest that fails without
     naming a failed test (a broken test list, a missing binary), raises StepFailed. ctest's exit
     status alone cannot tell these apart from failing tests: it is 8 in all of them."""
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
-    command = ["ctest", "--test-dir", str(build_dir(preset)), "--output-junit", str(junit),
-               "--no-tests=error", "-j", str(os.cpu_count() or 2)]
-    for label in labels:
-        command += ["-L", f"^{label}$"]
-    if show_output:
-        command.append("--output-on-failure")
+    if test_preset:
+        command = ["ctest", "--preset", test_preset, "--output-junit", str(junit)]
+    else:
+        command = ["ctest", "--test-dir", str(build_dir(preset)), "--output-junit", str(junit),
+                   "--no-tests=error", "-j", str(os.cpu_count() or 2)]
+        for label in labels:
+            command += ["-L", f"^{label}$"]
+        if show_output:
+            command.append("--output-on-failure")
     result = subprocess.run(command, cwd=ROOT, text=True,
                             stdout=None if show_output else subprocess.PIPE,
                             stderr=None if show_output else subprocess.STDOUT)
-    what = " and ".join(labels)
+    what = f"ctest --preset {test_preset}" if test_preset else " and ".join(labels)
     if not junit.is_file():
         raise StepFailed(f"ctest wrote no results for {what} (exit status {result.returncode}); "
                          f"its output ends: {tail(result.stdout)}")
     test_run = parse_junit(junit)
     if test_run.total == 0:
+        selection = f"{what} selects no test" if test_preset else \
+            f"no test carries the labels {what}"
         raise StepFailed(
-            f"no test carries the labels {what} in build/{preset}: ctest ran 0 tests, which is "
+            f"{selection} in build/{preset}: ctest ran 0 tests, which is "
             f"not a pass. Does the lab's tests/ define any TEST (a file with only #include lines "
             f"defines none), and was its test binary built?")
     if result.returncode != 0 and test_run.failed == 0:

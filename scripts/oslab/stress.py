@@ -13,26 +13,9 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from commands import first_reason, is_student_copy
-from course import STATE_DIR, Lab, UsageError, find_lab, load_labs
-from runner import (StepFailed, TestCase, build, configure, ctest, default_preset,
-                    ensure_dependencies, require_built, say)
-
-
-def concurrency_labs() -> list[Lab]:
-    """The labs whose threads share data (labs.json "tsan": true)."""
-    return [lab for lab in load_labs() if lab.tsan and lab.exists]
-
-
-def build_tests(preset: str, labs: list[Lab], variant: str) -> None:
-    if preset == "tsan":  # the ThreadSanitizer tree holds only these labs (as `lab test` does)
-        configure(preset, [f"-DOSLAB_LABS={';'.join(lab.id for lab in labs)}"])
-    else:
-        configure(preset)
-    targets = [f"{lab.id}_{variant}_tests" for lab in labs]
-    build(preset, targets)
-    for target in targets:
-        require_built(preset, target)
+from .course import STATE_DIR, UsageError, concurrency_labs, find_lab, is_student_copy, load_labs
+from .runner import TestCase, build_tests, ctest, default_preset, ensure_dependencies, say
+from .summary import first_reason
 
 
 def report(failures: Counter, reasons: dict[str, str], repetitions: int) -> None:

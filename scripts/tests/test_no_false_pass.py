@@ -8,9 +8,9 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
-from helpers import FIXTURES
+from .helpers import FIXTURES
 
-import runner
+from oslab import runner
 
 HAVE_CMAKE = bool(shutil.which("cmake") and shutil.which("ctest"))
 

@@ -3,8 +3,7 @@ hidden tests through the CMake hook, and a crashing hidden test that scores zero
 
 It builds one lab in a temporary student copy (ASan+UBSan, about 2-4 minutes on 2 cores), so it
 only runs when asked:
-    OSLAB_SLOW=1 python3 -m unittest discover -s scripts/tests -t scripts/tests \
-        -p 'test_slow*.py' -v
+    OSLAB_SLOW=1 python3 -m unittest discover -s scripts/tests -t scripts -p 'test_slow*.py' -v
 OSLAB_E2E_LAB=4 picks the lab (default: the first lab that has a solution). OSLAB_E2E_KEEP=1 keeps
 the temporary copy for a look afterwards.
 """
@@ -18,9 +17,8 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from helpers import FIXTURES  # noqa: F401  (puts scripts/oslab on the path)
 
-import course
+from oslab import course
 
 SLOW = os.environ.get("OSLAB_SLOW") == "1"
 HIDDEN_EXAMPLE = course.CHAPTER / "hidden_tests_example"

@@ -3,8 +3,7 @@ a student copy reached through a symbolic link, configured through the link as a
 would, checked on its untouched Lab 3 starter (fails, listing what is not implemented), then with
 every Lab 3 test file reduced to an #include (fails: zero tests is not a pass).
 
-    OSLAB_SLOW=1 python3 -m unittest discover -s scripts/tests -t scripts/tests \\
-        -p 'test_slow*.py' -v
+    OSLAB_SLOW=1 python3 -m unittest discover -s scripts/tests -t scripts -p 'test_slow*.py' -v
 """
 import os
 import shutil
@@ -13,9 +12,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from helpers import FIXTURES  # noqa: F401  (puts scripts/oslab on the path)
-
-import course
+from oslab import course
 
 SLOW = os.environ.get("OSLAB_SLOW") == "1"
 

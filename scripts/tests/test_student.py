@@ -9,12 +9,9 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
-from helpers import FIXTURES
+from .helpers import FIXTURES
 
-import commands
-import course
-import progress
-import student
+from oslab import commands, course, export, hint, progress, reset, watch
 
 
 def fake_lab(lab_id="lab09", number=9, folder="x/lab_09_fake"):
@@ -37,7 +34,7 @@ def git(root, *arguments):
 
 class HintTest(unittest.TestCase):
     def setUp(self):
-        self.hints = student.parse_hints((FIXTURES / "readme_hints.md").read_text())
+        self.hints = hint.parse_hints((FIXTURES / "readme_hints.md").read_text())
         self.lab = fake_lab()
 
     def test_parses_only_the_hints_section_in_order(self):
@@ -48,22 +45,22 @@ class HintTest(unittest.TestCase):
         self.assertNotIn("</details>", self.hints[1].body)
 
     def test_shows_the_next_hint_and_remembers(self):
-        text, state = student.next_hint(self.lab, self.hints, {}, False)
+        text, state = hint.next_hint(self.lab, self.hints, {}, False)
         self.assertTrue(text.startswith("Hint 1 of 3: where fork returns twice"))
         self.assertIn("next hint: scripts/lab hint 9", text)
         self.assertEqual(state, {"lab09": 1})
-        text, state = student.next_hint(self.lab, self.hints, state, False)
+        text, state = hint.next_hint(self.lab, self.hints, state, False)
         self.assertTrue(text.startswith("Hint 2 of 3: reaping"))
-        text, state = student.next_hint(self.lab, self.hints, state, False)
+        text, state = hint.next_hint(self.lab, self.hints, state, False)
         self.assertIn("that was the last hint", text)
-        text, state2 = student.next_hint(self.lab, self.hints, state, False)
+        text, state2 = hint.next_hint(self.lab, self.hints, state, False)
         self.assertIn("no hints left: all 3 were shown", text)
         self.assertEqual(state2, {"lab09": 3})
 
     def test_all_shows_what_was_shown_so_far(self):
-        text, _ = student.next_hint(self.lab, self.hints, {}, True)
+        text, _ = hint.next_hint(self.lab, self.hints, {}, True)
         self.assertIn("no hints shown yet", text)
-        text, state = student.next_hint(self.lab, self.hints, {"lab09": 2}, True)
+        text, state = hint.next_hint(self.lab, self.hints, {"lab09": 2}, True)
         self.assertIn("Hint 1 of 3", text)
         self.assertIn("Hint 2 of 3", text)
         self.assertNotIn("Hint 3 of 3", text)
@@ -71,17 +68,17 @@ class HintTest(unittest.TestCase):
         self.assertEqual(state, {"lab09": 2})
 
     def test_a_readme_without_hints(self):
-        hints = student.parse_hints("# Lab\n## Goal\n")
-        text, state = student.next_hint(self.lab, hints, {}, False)
+        hints = hint.parse_hints("# Lab\n## Goal\n")
+        text, state = hint.next_hint(self.lab, hints, {}, False)
         self.assertIn("has no hints", text)
         self.assertEqual(state, {})
 
     def test_state_file_round_trip(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / ".oslab" / "hints.json"
-            self.assertEqual(student.load_hint_state(path), {})
-            student.save_hint_state({"lab01": 2}, path)
-            self.assertEqual(student.load_hint_state(path), {"lab01": 2})
+            self.assertEqual(hint.load_hint_state(path), {})
+            hint.save_hint_state({"lab01": 2}, path)
+            self.assertEqual(hint.load_hint_state(path), {"lab01": 2})
 
     def test_every_lab_readme_uses_the_parsable_form(self):
         for lab in course.load_labs():
@@ -89,7 +86,7 @@ class HintTest(unittest.TestCase):
                 continue
             text = lab.readme.read_text()
             if "## Hints" in text and "<summary>" in text:
-                hints = student.parse_hints(text)
+                hints = hint.parse_hints(text)
                 self.assertTrue(hints, f"{lab.id}: hints not in the <details><summary>Hint K: form")
                 self.assertEqual([h.number for h in hints], list(range(1, len(hints) + 1)),
                                  f"{lab.id}: hints must be numbered 1, 2, 3...")
@@ -112,13 +109,13 @@ class FakeWatcher:
 
 class WatchTest(unittest.TestCase):
     def test_command_watches_the_lab_recursively_and_ignores_editor_files(self):
-        command = student.inotify_command([Path("/x/lab")])
+        command = watch.inotify_command([Path("/x/lab")])
         self.assertEqual(command[0], "inotifywait")
         self.assertIn("--recursive", command)
         self.assertIn("--monitor", command)
         self.assertEqual(command[-1], "/x/lab")
         import re
-        pattern = re.compile(student.WATCH_EXCLUDE)
+        pattern = re.compile(watch.WATCH_EXCLUDE)
         for ignored in ("/x/lab/starter/.pool.cpp.swp", "/x/lab/starter/pool.cpp~",
                         "/x/lab/starter/4913", "/x/lab/starter/.#pool.cpp"):
             self.assertTrue(pattern.search(ignored), ignored)
@@ -128,27 +125,27 @@ class WatchTest(unittest.TestCase):
     def test_reruns_after_each_change_and_ctrl_c_exits_cleanly(self):
         rounds = []
         watcher = FakeWatcher([["/x/a.cpp"], ["/x/b.cpp"], KeyboardInterrupt()])
-        status, out = quiet(student.watch, fake_lab(), lambda: rounds.append(1) or False, watcher)
+        status, out = quiet(watch.watch, fake_lab(), lambda: rounds.append(1) or False, watcher)
         self.assertEqual((status, len(rounds), watcher.closed), (0, 3, True))
         self.assertIn("changed: a.cpp", out)
         self.assertIn("watch: stopped", out)
 
     def test_a_dead_watcher_ends_the_loop(self):
-        status, out = quiet(student.watch, fake_lab(), lambda: True, FakeWatcher([None]))
+        status, out = quiet(watch.watch, fake_lab(), lambda: True, FakeWatcher([None]))
         self.assertEqual(status, 1)
         self.assertIn("Every test of lab 9 passes", out)
 
     def test_missing_inotifywait_names_the_setup_script(self):
-        with mock.patch.object(student.shutil, "which", return_value=None), \
-                mock.patch.object(student, "find_lab", return_value=fake_lab()):
-            status, out = quiet(student.cmd_watch, mock.Mock(lab="9"))
+        with mock.patch.object(watch.shutil, "which", return_value=None), \
+                mock.patch.object(watch, "find_lab", return_value=fake_lab()):
+            status, out = quiet(watch.cmd_watch, mock.Mock(lab="9"))
         self.assertEqual(status, 1)
         self.assertIn("scripts/setup.sh installs it", out)
 
-    @unittest.skipUnless(student.shutil.which("inotifywait"), "inotifywait not installed")
+    @unittest.skipUnless(watch.shutil.which("inotifywait"), "inotifywait not installed")
     def test_real_watcher_reports_a_saved_file(self):
         with tempfile.TemporaryDirectory() as tmp:
-            watcher = student.Watcher([Path(tmp)])
+            watcher = watch.Watcher([Path(tmp)])
             try:
                 import time
                 time.sleep(0.3)  # inotifywait sets up its watches
@@ -179,15 +176,15 @@ class ResetTest(unittest.TestCase):
         self.tmp.cleanup()
 
     def test_without_a_terminal_and_without_yes_it_refuses(self):
-        with mock.patch.object(student.sys, "stdin", io.StringIO("y\n")):
-            status, out = quiet(student.reset, self.root, "lab/starter", "HEAD",
+        with mock.patch.object(reset.sys, "stdin", io.StringIO("y\n")):
+            status, out = quiet(reset.reset, self.root, "lab/starter", "HEAD",
                                 assume_yes=False, what="lab 9")
         self.assertEqual(status, 1)
         self.assertIn("run it again with --yes", out)
         self.assertEqual((self.root / "lab/starter/pool.cpp").read_text(), "my work\n")
 
     def test_yes_restores_the_committed_state(self):
-        status, out = quiet(student.reset, self.root, "lab/starter", "HEAD",
+        status, out = quiet(reset.reset, self.root, "lab/starter", "HEAD",
                             assume_yes=True, what="lab 9")
         self.assertEqual(status, 0)
         for line in ("M  starter/pool.cpp", "D  starter/pool.hpp",
@@ -197,15 +194,15 @@ class ResetTest(unittest.TestCase):
         self.assertEqual((starter / "pool.cpp").read_text(), "original\n")
         self.assertTrue((starter / "pool.hpp").is_file())
         self.assertFalse((starter / "extra.cpp").exists())
-        status, out = quiet(student.reset, self.root, "lab/starter", "HEAD",
+        status, out = quiet(reset.reset, self.root, "lab/starter", "HEAD",
                             assume_yes=True, what="lab 9")
         self.assertIn("nothing to reset", out)
 
     def test_answer_no_changes_nothing(self):
         tty = mock.Mock(isatty=lambda: True)
-        with mock.patch.object(student.sys, "stdin", tty), \
+        with mock.patch.object(reset.sys, "stdin", tty), \
                 mock.patch("builtins.input", return_value="n"):
-            status, out = quiet(student.reset, self.root, "lab/starter", "HEAD",
+            status, out = quiet(reset.reset, self.root, "lab/starter", "HEAD",
                                 assume_yes=False, what="lab 9")
         self.assertEqual(status, 1)
         self.assertIn("nothing changed", out)
@@ -249,7 +246,7 @@ class ExportTest(unittest.TestCase):
             root, dest = Path(tmp) / "course", Path(tmp) / "copy"
             root.mkdir()
             self.make_course(root)
-            result = student.export_student(root, dest)
+            result = export.export_student(root, dest)
             copied = set(result["copied"])
             self.assertIn("chapter_02_os/sec/lab_09_fake/starter/fork.cpp", copied)
             self.assertIn(".github/workflows/classroom.yml", copied)
@@ -276,8 +273,8 @@ class ExportTest(unittest.TestCase):
             lab = self.make_course(root)
             (lab / "starter" / "fork.cpp").write_text("// work in progress\n")
             (lab / "solution" / "fork.cpp").write_text("changed, not committed\n")
-            committed = student.export_student(root, Path(tmp) / "committed", "HEAD")
-            working = student.export_student(root, Path(tmp) / "working")
+            committed = export.export_student(root, Path(tmp) / "committed", "HEAD")
+            working = export.export_student(root, Path(tmp) / "working")
             starter = "chapter_02_os/sec/lab_09_fake/starter/fork.cpp"
             self.assertEqual((Path(tmp) / "committed" / starter).read_text(), "// TODO(student)\n")
             self.assertEqual((Path(tmp) / "working" / starter).read_text(), "// work in progress\n")
@@ -293,7 +290,7 @@ class ExportTest(unittest.TestCase):
             (root / "docs" / "answers.cpp").write_bytes((lab / "solution/fork.cpp").read_bytes())
             git(root, "add", "docs")
             git(root, "commit", "-q", "-m", "oops")
-            result = student.export_student(root, dest)
+            result = export.export_student(root, dest)
             self.assertEqual(result["errors"],
                              ["docs/answers.cpp is a copy of "
                               "chapter_02_os/sec/lab_09_fake/solution/fork.cpp"])
@@ -302,7 +299,7 @@ class ExportTest(unittest.TestCase):
     def test_this_course_exports_cleanly(self):
         with tempfile.TemporaryDirectory() as tmp:
             dest = Path(tmp) / "copy"
-            result = student.export_student(course.ROOT, dest)
+            result = export.export_student(course.ROOT, dest)
             self.assertEqual(result["errors"], [])
             self.assertTrue((dest / "scripts" / "lab").is_file())
             self.assertTrue(os.access(dest / "scripts" / "lab", os.X_OK))
@@ -313,7 +310,7 @@ class ExportTest(unittest.TestCase):
             # The tool's own tests travel with it (the copy's CI runs them).
             for fixture in (course.ROOT / "scripts" / "tests" / "fixtures").iterdir():
                 relative = str(fixture.relative_to(course.ROOT))
-                if fixture.is_file() and student.excluded(relative) is not None:
+                if fixture.is_file() and export.excluded(relative) is not None:
                     self.fail(f"{fixture.name} is a test fixture and must be copied")
             # No file of the copy carries a reference file's content.
             for lab in course.load_labs():
@@ -329,7 +326,7 @@ class ExportTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "something").write_text("x")
             with self.assertRaises(course.UsageError):
-                student.cmd_export_student(mock.Mock(dir=tmp, git=False))
+                export.cmd_export_student(mock.Mock(dir=tmp, git=False))
 
 
 class ProgressTest(unittest.TestCase):
@@ -383,7 +380,7 @@ class ProgressTest(unittest.TestCase):
 
     def test_student_copy_marker_holds_the_original_fingerprint(self):
         original = progress.tests_fingerprint(self.lab)
-        (self.root / progress.STUDENT_COPY_MARKER).write_text(
+        (self.root / course.STUDENT_COPY_MARKER).write_text(
             json.dumps({"tests": {"lab09": original}}))
         self.assertEqual(progress.original_fingerprint(self.lab), original)
         self.assertTrue(progress.describe(self.lab, self.entry()).startswith("done"))
@@ -394,7 +391,7 @@ class ProgressTest(unittest.TestCase):
 class StudentCopyModeTest(unittest.TestCase):
     def test_verify_in_a_student_copy_reports_the_score_and_exits_0(self):
         with mock.patch.object(commands, "is_student_copy", return_value=True), \
-                mock.patch("grade.cmd_grade", return_value=1) as grade_call:
+                mock.patch("oslab.grade.cmd_grade", return_value=1) as grade_call:
             status, out = quiet(commands.cmd_verify, mock.Mock())
         self.assertEqual(status, 0)
         self.assertIn("This is a student copy", out)

@@ -1,4 +1,4 @@
-"""What machine the report's numbers come from."""
+"""What machine the report's numbers come from: CPU, caches, memory, kernel, compiler, perf."""
 from __future__ import annotations
 
 import os
@@ -66,9 +66,3 @@ def describe() -> dict:
         "hardware_counters": hardware_counters(),
     }
 
-
-def format_bytes(size: float) -> str:
-    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if size >= scale:
-            return f"{size / scale:g} {unit}"
-    return f"{size:g} B"

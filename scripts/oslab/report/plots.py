@@ -68,7 +68,7 @@ def _data_and_commands(plot: Plot, dat: Path) -> list[str]:
         lines += [f"set cblabel {_quote(plot.zlabel)}", "set palette rgb 33,13,10", "set key off",
                   f"plot '{dat.name}' using 1:2:3 with image"]
         return lines
-    for index, (title, points) in enumerate(plot.series):
+    for title, points in plot.series:
         blocks.append(f"# {title}\n" + "\n".join(f"{x:.6g} {y:.6g}" for x, y in points))
     dat.write_text("\n\n\n".join(blocks) + "\n")
     for x, label in plot.markers:

@@ -1,0 +1,94 @@
+"""Writing the report from raw/: index.md (machine, takeaways, one section per lab, plots),
+raw/all-benchmarks.json, and the new/old comparison with an earlier report."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from .. import benchjson
+from . import labs as lab_modules
+from . import plots
+from .formatting import format_bytes
+
+
+def machine_table(machine: dict) -> list[str]:
+    return ["## Machine", "", "| | |", "|---|---|",
+            f"| CPU | {machine['cpu']} |", f"| cores | {machine['cores']} |",
+            f"| memory | {machine['memory_gib']} GiB |",
+            "| caches | " + ", ".join(f"L{c['level']} {format_bytes(c['bytes'])}"
+                                    for c in machine["caches"]) + " |",
+            f"| kernel | {machine['kernel']} |", f"| compiler | {machine['compiler']} |",
+            f"| hardware counters | {machine['hardware_counters']} |", ""]
+
+
+def write_report(out: Path, labs, machine: dict, variant: str, quick: bool) -> list[str]:
+    """Writes out/index.md and out/plots/ from out/raw/; returns the warnings (e.g. no gnuplot)."""
+    warnings: list[str] = []
+    raw = out / "raw"
+    lines = ["# Chapter 2 report: the operating system, measured on this machine", ""]
+    lines += [f"Implementation measured: **{'the reference solutions' if variant == 'solution' else 'your code (starter)'}**"
+              f"{' — quick mode (short runs, noisier)' if quick else ''}. "
+              f"Generated {time.strftime('%Y-%m-%d %H:%M')} by `scripts/lab report`.", ""]
+    lines += machine_table(machine)
+    takeaways_all: list[str] = []
+    section_lines: list[str] = []
+    for lab in labs:
+        path = raw / f"{lab.id}.json"
+        if not path.is_file():
+            section_lines += [f"## {lab.id} — {lab.title}", "", "_No results: its benchmark did not run._", ""]
+            continue
+        results = benchjson.load(path)
+        extra = {"raw": raw, "context": benchjson.load_context(path)}
+        section = lab_modules.section(lab, results, extra)
+        section_lines += section.markdown()
+        takeaways_all += section.takeaways
+        for plot in section.plots:
+            if plot.empty():
+                continue
+            try:
+                png = plots.render(plot, out / "plots")
+            except RuntimeError as error:
+                warnings.append(str(error))
+                continue
+            if png is None:
+                warnings.append("gnuplot is missing: plots not drawn (install: sudo apt-get install gnuplot-nox); "
+                                "the tables are complete")
+                break
+            section_lines += [f"![{plot.title}](plots/{png.name})", ""]
+    if takeaways_all:
+        lines += ["## Key takeaways, with this machine's numbers", ""]
+        lines += [f"{i}. {text}" for i, text in enumerate(takeaways_all, start=1)] + [""]
+    lines += section_lines
+    lines += ["## Raw data", "",
+              "Every benchmark's JSON is in `raw/` (Google Benchmark format); each plot's numbers and "
+              "gnuplot script are beside it in `plots/`. Compare two runs with "
+              "`scripts/lab report --no-run --compare OLD_REPORT_DIR`.", ""]
+    (out / "index.md").write_text("\n".join(lines))
+    return sorted(set(warnings))
+
+
+def merge_raw(raw: Path) -> None:
+    """raw/all-benchmarks.json: every lab's benchmarks in one Google Benchmark file, names prefixed
+    with the lab id (what a benchmark-history tool reads)."""
+    merged: dict = {"context": {}, "benchmarks": []}
+    for path in sorted(raw.glob("lab*.json")):
+        data = json.loads(path.read_text())
+        merged["context"] = merged["context"] or data.get("context", {})
+        for entry in data.get("benchmarks", []):
+            if not entry.get("error_occurred"):
+                merged["benchmarks"].append({**entry, "name": f"{path.stem}/{entry['name']}"})
+    (raw / "all-benchmarks.json").write_text(json.dumps(merged, indent=1) + "\n")
+
+
+def print_comparison(old_dir: Path, new_raw: Path) -> None:
+    old_raw = old_dir / "raw" if (old_dir / "raw").is_dir() else old_dir
+    print(f"\n{'benchmark':<60}{'old':>11}{'new':>11}{'new/old':>9}")
+    for path in sorted(new_raw.glob("lab*.json")):
+        before = old_raw / path.name
+        if not before.is_file():
+            continue
+        for name, old_ns, new_ns, ratio in benchjson.compare(benchjson.load(before), benchjson.load(path)):
+            print(f"{name[:59]:<60}{benchjson.format_ns(old_ns):>11}{benchjson.format_ns(new_ns):>11}"
+                  f"{ratio:>8.2f}x")
+    print("new/old below 1: faster now.")
