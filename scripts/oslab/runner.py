@@ -211,7 +211,7 @@ def ctest(preset: str, labels: list[str], junit: Path, *, show_output: bool = Fa
         raise StepFailed(
             f"{selection} in build/{preset}: ctest ran 0 tests, which is "
             f"not a pass. Does the lab's tests/ define any TEST (a file with only #include lines "
-            f"defines none), and was its test binary built?")
+            f"defines none), and was its test binary built? ctest said: {tail(result.stdout, 3)}")
     if result.returncode != 0 and test_run.failed == 0:
         raise StepFailed(f"ctest exited with status {result.returncode} but reported no failed "
                          f"test for {what}; its output ends: {tail(result.stdout)}")
