@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 namespace {
