@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "oslab/cli.hpp"
 #include "oslab/access_patterns.hpp"
 #include "oslab/cache_info.hpp"
 
@@ -93,14 +94,7 @@ int main(int argc, char** argv) {
     app.add_option("--seed", seed, "seed of the shuffled index");
     bool maps = false;
     app.add_flag("--maps", maps, "print where code, globals, heap and stack live, then exit");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "lab03_locality: {} (see --help)\n", e.what());
-        return 2;
-    }
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab03_locality")) return *status;
 
     if (maps) return show_maps();
 

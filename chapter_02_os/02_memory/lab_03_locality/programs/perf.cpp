@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "oslab/cli.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -119,14 +121,7 @@ int main(int argc, char** argv) {
     app.add_option("--demo", demo, "the program to measure")->check(CLI::ExistingFile);
     app.add_option("--size-mib", size_mib, "passed on to the demo (default: the demo's own)")
         ->check(CLI::Range(1, 16384));
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "lab03_perf: {} (see --help)\n", e.what());
-        return 2;
-    }
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab03_perf")) return *status;
     std::vector<std::string> demo_args{demo};
     if (size_mib != 0) demo_args.insert(demo_args.end(), {"--size-mib", std::to_string(size_mib)});
 
