@@ -58,8 +58,8 @@ std::string read_memory_file(int fd) {
     std::string text(static_cast<std::size_t>(info.st_size), '\0');
     std::size_t done = 0;
     while (done < text.size()) {
-        const ssize_t n = ::pread(fd, text.data() + done, text.size() - done,
-                                  static_cast<off_t>(done));
+        const ssize_t n =
+            ::pread(fd, text.data() + done, text.size() - done, static_cast<off_t>(done));
         if (n == -1 && errno == EINTR) continue;
         if (n <= 0) break;
         done += static_cast<std::size_t>(n);
@@ -97,9 +97,9 @@ UniqueFd route(Output output, int target, SpawnSetup& setup, UniqueFd& ours, boo
         theirs.reset(fds[1]);
     } else if (output == Output::memory) {
         // A file that lives in memory only (memfd_create), so the child never waits for us.
-        ours.reset(check_syscall(::memfd_create(target == 1 ? "child-stdout" : "child-stderr",
-                                                MFD_CLOEXEC),
-                                 "memfd_create"));
+        ours.reset(check_syscall(
+            ::memfd_create(target == 1 ? "child-stdout" : "child-stderr", MFD_CLOEXEC),
+            "memfd_create"));
         posix_spawn_file_actions_adddup2(&setup.actions, ours.get(), target);
         in_memory = true;
         return theirs;
@@ -144,8 +144,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, ChildOptions op
     // posix_spawn = fork + exec in one call (glibc: clone(CLONE_VM | CLONE_VFORK), no copy of our
     // page tables), safe in a multi-threaded parent, and it reports a failed exec as an error
     // code here instead of a child that exits 127.
-    const int rc = ::posix_spawn(&pid_, args[0], &setup.actions, &setup.attributes, args.data(),
-                                 environ);
+    const int rc =
+        ::posix_spawn(&pid_, args[0], &setup.actions, &setup.attributes, args.data(), environ);
     if (rc != 0) {
         pid_ = -1;
         throw std::system_error(rc, std::generic_category(), "posix_spawn " + argv[0]);

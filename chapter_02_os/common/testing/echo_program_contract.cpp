@@ -72,8 +72,8 @@ void serves_then_exits_cleanly_on(int signal_number) {
             << "the client was not closed after signal " << signal_number;
     }
     const auto status = program.wait(kLimit);
-    ASSERT_TRUE(status.has_value()) << "still running " << kLimit.count()
-                                    << " s after signal " << signal_number;
+    ASSERT_TRUE(status.has_value())
+        << "still running " << kLimit.count() << " s after signal " << signal_number;
     EXPECT_EQ(*status, 0) << "standard error: " << program.read_stderr();
 }
 
@@ -89,8 +89,8 @@ TEST_P(EchoProgramContract, CleanExitOnSigint) {
 
 TEST_P(EchoProgramContract, BadFlagIsAOneLineErrorAndNonZeroExit) {
     {  // With good flags the same program starts (so the exits below are about the flags).
-        std::vector<std::string> good{"--port", "0", "--max-connections", "10", "--idle-timeout",
-                                      "2.5"};
+        std::vector<std::string> good{"--port",         "0",  "--max-connections", "10",
+                                      "--idle-timeout", "2.5"};
         good.insert(good.end(), GetParam().good_flags.begin(), GetParam().good_flags.end());
         auto program = start_program(good);
         ASSERT_NE(listening_port(program), 0) << "with good flags: " << joined(good);

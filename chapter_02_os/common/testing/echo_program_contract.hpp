@@ -7,7 +7,8 @@
 //
 //   namespace oslab::testing {
 //   INSTANTIATE_TEST_SUITE_P(Lab04, EchoProgramContract,
-//                            ::testing::Values(EchoProgramCase{"blocking", OSLAB_PROGRAM_ECHO_SERVER}));
+//                            ::testing::Values(EchoProgramCase{"blocking",
+//                            OSLAB_PROGRAM_ECHO_SERVER}));
 //   }
 #pragma once
 

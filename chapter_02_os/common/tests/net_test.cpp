@@ -1,8 +1,8 @@
 // Tests of the TCP helpers (oslab/net.hpp) over loopback.
 #include "oslab/net.hpp"
 
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 

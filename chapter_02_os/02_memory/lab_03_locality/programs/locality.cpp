@@ -3,7 +3,6 @@
 // from the machine's last-level cache (4x it by default) so the walks really go to DRAM.
 #include <fmt/core.h>
 #include <fmt/format.h>
-#include <time.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -16,9 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "oslab/cli.hpp"
 #include "oslab/access_patterns.hpp"
 #include "oslab/cache_info.hpp"
+#include "oslab/cli.hpp"
+#include "oslab/cpu_time.hpp"
 
 namespace {
 
@@ -48,13 +48,9 @@ int show_maps() {
 
 constexpr std::size_t kMiB = std::size_t{1} << 20;
 
-// CPU time of this thread: stalls waiting for memory count, time preempted by other processes
-// does not (the machine may be shared; wall time would measure the neighbours too).
-double thread_cpu_seconds() {
-    timespec now{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
+// CPU time of this thread (oslab/cpu_time.hpp): stalls waiting for memory count, time preempted
+// by other processes does not (the machine may be shared; wall time would measure the neighbours).
+using oslab::thread_cpu_seconds;
 
 // Best (smallest) CPU time of `repeat` runs: the run least disturbed.
 struct Timed {

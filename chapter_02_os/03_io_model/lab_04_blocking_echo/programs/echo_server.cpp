@@ -17,8 +17,8 @@
 #include <map>
 #include <string>
 
-#include "oslab/cli.hpp"
 #include "oslab/blocking_echo_server.hpp"
+#include "oslab/cli.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"Lab 4: blocking echo server, one thread per connection"};
@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
     app.add_option("--log-level", level_name, "error, info (connects and disconnects) or debug")
         ->check(CLI::IsMember({"error", "info", "debug"}))
         ->capture_default_str();
-    if (const auto status = oslab::parse_flags(app, argc, argv, "lab04_echo_server")) return *status;
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab04_echo_server"))
+        return *status;
     const auto level = levels.at(level_name);
     options.idle_timeout =
         std::chrono::milliseconds(static_cast<long long>(std::llround(idle_timeout * 1000)));

@@ -40,7 +40,6 @@ std::string peer_name(const sockaddr_in& peer) {
     return std::string(text) + ":" + std::to_string(ntohs(peer.sin_port));
 }
 
-
 }  // namespace
 
 BlockingEchoServer::BlockingEchoServer(EchoServerOptions options, Logger log)

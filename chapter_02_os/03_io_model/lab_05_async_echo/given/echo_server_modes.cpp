@@ -87,8 +87,8 @@ std::unique_ptr<EchoServer> make_echo_server(std::string_view name,
         throw std::invalid_argument("mode " + mode.name + " runs one thread: --threads is for " +
                                     threaded);
     }
-    return mode.factory(options, threads == 0 ? std::max<std::size_t>(1, mode.default_threads)
-                                              : threads);
+    return mode.factory(options,
+                        threads == 0 ? std::max<std::size_t>(1, mode.default_threads) : threads);
 }
 
 }  // namespace oslab

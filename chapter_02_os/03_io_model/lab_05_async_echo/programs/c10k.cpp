@@ -63,8 +63,8 @@ std::optional<ServerSpec> spec_for(const std::string& name) {
     if (name == kBlocking) return ServerSpec{name, variant_program("lab04_echo_server"), {}, ""};
     for (const auto& mode : oslab::echo_modes()) {
         if (mode.name == name) {  // the mode's default thread count (--threads not given)
-            return ServerSpec{name, variant_program("lab05_echo_server"), {"--mode", name},
-                              mode.unavailable};
+            return ServerSpec{
+                name, variant_program("lab05_echo_server"), {"--mode", name}, mode.unavailable};
         }
     }
     return std::nullopt;
@@ -153,7 +153,8 @@ LoadRow run_load(const ServerSpec& spec, const fs::path& bin, std::size_t connec
         }
         running = false;
         sampler.join();
-        row.server_cpu_s = oslab::process_cpu_seconds(child.pid()) - before;  // includes the connects: small
+        row.server_cpu_s =
+            oslab::process_cpu_seconds(child.pid()) - before;  // includes the connects: small
         if (child.stop(10s) != 0) row.error = "exit: " + stderr_line(child);
     } catch (const std::exception& e) {
         row.error = e.what();
@@ -296,7 +297,8 @@ int main(int argc, char** argv) {
                    "lab05_c10k: the descriptor hard limit (ulimit -Hn) is {}, but {} connections "
                    "need {} per process. Raise it (ulimit -Hn as root, /etc/security/limits.conf, "
                    "systemd LimitNOFILE) or use --connections {}\n",
-                   limit.rlim_max, connections, wanted, limit.rlim_max > 64 ? limit.rlim_max - 64 : 1);
+                   limit.rlim_max, connections, wanted,
+                   limit.rlim_max > 64 ? limit.rlim_max - 64 : 1);
         return 3;
     }
     const std::size_t soft = oslab::raise_fd_limit(wanted);

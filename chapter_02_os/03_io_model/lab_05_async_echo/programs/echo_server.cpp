@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
     app.add_option("--max-connections", options.max_connections, "0 = unlimited");
     app.add_option("--idle-timeout", idle_seconds, "drop a client silent this long, 0 = never")
         ->check(CLI::Range(0.0, 86400.0));
-    if (const auto status = oslab::parse_flags(app, argc, argv, "lab05_echo_server")) return *status;
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab05_echo_server"))
+        return *status;
     const oslab::EchoMode& mode = oslab::echo_mode(mode_name);  // checked by IsMember above
     if (!mode.unavailable.empty()) {
         fmt::print(stderr, "lab05_echo_server: mode {} is not in this build: {}\n", mode.name,
@@ -64,8 +65,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (mode.default_threads == 0 && threads > 1) {
-        fmt::print(stderr, "lab05_echo_server: --mode {} runs one thread; --threads is for the "
-                   "multi-thread modes (see --help)\n", mode.name);
+        fmt::print(stderr,
+                   "lab05_echo_server: --mode {} runs one thread; --threads is for the "
+                   "multi-thread modes (see --help)\n",
+                   mode.name);
         return 2;
     }
     options.idle_timeout = std::chrono::milliseconds(static_cast<long long>(idle_seconds * 1000));

@@ -19,7 +19,8 @@ std::vector<EchoProgramCase> every_mode() {
     std::vector<EchoProgramCase> cases;
     for (const auto& mode : echo_modes()) {
         // A single-thread mode refuses --threads > 1; a multi-thread one refuses 0 threads.
-        const std::vector<std::string> bad_threads{"--threads", mode.default_threads > 0 ? "0" : "3"};
+        const std::vector<std::string> bad_threads{"--threads",
+                                                   mode.default_threads > 0 ? "0" : "3"};
         cases.push_back({.name = mode.name,
                          .program = OSLAB_PROGRAM_ECHO_SERVER,
                          .args = {"--mode", mode.name},

@@ -15,7 +15,8 @@
 namespace oslab {
 
 // Parses argv into app. nullopt: go on; a value: return it from main at once.
-//   if (const auto status = oslab::parse_flags(app, argc, argv, "lab04_echo_server")) return *status;
+//   if (const auto status = oslab::parse_flags(app, argc, argv, "lab04_echo_server")) return
+//   *status;
 inline std::optional<int> parse_flags(CLI::App& app, int argc, char** argv, const char* program) {
     try {
         app.parse(argc, argv);

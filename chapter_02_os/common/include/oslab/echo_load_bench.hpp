@@ -39,8 +39,7 @@ inline void run_load_case(benchmark::State& state, const LoadOptions& options) {
     }
     if (result.connections != options.connections) {
         state.SkipWithError(("only " + std::to_string(result.connections) + " of " +
-                             std::to_string(options.connections) +
-                             " connections were established")
+                             std::to_string(options.connections) + " connections were established")
                                 .c_str());
         return;
     }
