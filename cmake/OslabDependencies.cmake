@@ -26,12 +26,12 @@ include(GoogleTest)
 # C++20 coroutines with Boost.Asio (use_awaitable). GCC 12 has them; Clang 14 with libstdc++ and
 # Boost 1.74 does not compile them. Labs that need them check OSLAB_HAVE_ASIO_COROUTINES.
 include(CheckCXXSourceCompiles)
-set(CMAKE_REQUIRED_INCLUDES ${Boost_INCLUDE_DIRS})
+set(CMAKE_REQUIRED_INCLUDES ${Boost_INCLUDE_DIRS} ${PROJECT_SOURCE_DIR}/chapter_02_os/common/include)
 set(CMAKE_REQUIRED_FLAGS "-std=c++20")
 set(CMAKE_REQUIRED_LIBRARIES Threads::Threads)
-# Boost 1.74's awaitable.hpp uses std::exchange without including <utility>: include it first.
+# Through oslab/asio.hpp, which holds the Boost 1.74 workaround (the labs include it too).
 check_cxx_source_compiles([[
-#include <utility>
+#include "oslab/asio.hpp"
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

@@ -6,7 +6,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -20,8 +19,9 @@
 #include <thread>
 #include <vector>
 
+#include "oslab/fd_limit.hpp"
 #include "oslab/net.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 #include "oslab/unique_fd.hpp"
 
 namespace oslab {
@@ -35,18 +35,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
 // How long the echo checks of hold_connections wait for their answers.
 constexpr auto kEchoCheckTimeout = std::chrono::seconds(10);
-
-sockaddr_in resolve(const std::string& host, std::uint16_t port) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) == 1) return address;
-    if (host == "localhost") {
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        return address;
-    }
-    throw std::invalid_argument("echo_load: not an IPv4 address: '" + host + "'");
-}
 
 int timeout_ms(Clock::time_point deadline) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
@@ -89,7 +77,7 @@ private:
 // Returns one entry per connection: a connected socket, or an invalid one (counted in *errors).
 std::vector<UniqueFd> connect_all(const std::string& host, std::uint16_t port, std::size_t count,
                                   std::uint64_t* errors) {
-    const auto address = resolve(host, port);
+    const auto address = ipv4_address(host, port);
     std::vector<UniqueFd> sockets(count);
     std::vector<bool> pending(count, false);
     Epoll epoll;
@@ -345,20 +333,6 @@ LoadResult run_echo_load(const LoadOptions& options) {
     result.p99_us = percentile_us(latencies_ns, 0.99);
     result.p999_us = percentile_us(latencies_ns, 0.999);
     return result;
-}
-
-std::size_t raise_fd_limit(std::size_t wanted) {
-    rlimit limit{};
-    check_syscall(::getrlimit(RLIMIT_NOFILE, &limit), "getrlimit(RLIMIT_NOFILE)");
-    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
-        // An unprivileged process may raise its soft limit up to the hard limit, not beyond.
-        limit.rlim_cur = limit.rlim_max == RLIM_INFINITY
-                             ? static_cast<rlim_t>(wanted)
-                             : std::min<rlim_t>(static_cast<rlim_t>(wanted), limit.rlim_max);
-        check_syscall(::setrlimit(RLIMIT_NOFILE, &limit), "setrlimit(RLIMIT_NOFILE)");
-    }
-    return limit.rlim_cur == RLIM_INFINITY ? std::numeric_limits<std::size_t>::max()
-                                           : static_cast<std::size_t>(limit.rlim_cur);
 }
 
 HoldResult hold_connections(const HoldOptions& options, const std::function<void()>& on_held) {

@@ -2,11 +2,11 @@
 #include "oslab/net.hpp"
 
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,35 +14,10 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 namespace {
-
-// "127.0.0.1" is parsed directly; a name ("localhost") is resolved to its first IPv4 address.
-sockaddr_in make_address(const std::string& host, std::uint16_t port) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);  // network byte order (big-endian) on the wire
-    if (host.empty()) {
-        address.sin_addr.s_addr = htonl(INADDR_ANY);
-        return address;
-    }
-    if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) == 1) return address;
-
-    addrinfo hints{};
-    hints.ai_family = AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
-    if (rc != 0 || found == nullptr) {
-        throw std::invalid_argument("not an IPv4 address or known host name: '" + host +
-                                    "' (getaddrinfo: " + ::gai_strerror(rc) + ")");
-    }
-    address.sin_addr = reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr;
-    ::freeaddrinfo(found);
-    return address;
-}
 
 [[noreturn]] void throw_errno_with(int error, const std::string& what) {
     throw std::system_error(error, std::generic_category(), what);
@@ -50,8 +25,31 @@ sockaddr_in make_address(const std::string& host, std::uint16_t port) {
 
 }  // namespace
 
+sockaddr_in ipv4_address(const std::string& host, std::uint16_t port) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);  // network byte order (big-endian) on the wire
+    // inet_pton accepts exactly four decimal numbers 0-255 separated by dots: no "localhost", no
+    // "127.1" shorthand (inet_aton's), no leading or trailing spaces.
+    if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) {
+        throw std::invalid_argument("not an IPv4 address: '" + host +
+                                    "' (expected four numbers such as 127.0.0.1)");
+    }
+    return address;
+}
+
+void set_socket_timeouts(int fd, std::chrono::milliseconds timeout) {
+    timeval value{};
+    value.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    value.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+    check_syscall(::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value),
+                  "setsockopt(SO_RCVTIMEO)");
+    check_syscall(::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &value, sizeof value),
+                  "setsockopt(SO_SNDTIMEO)");
+}
+
 UniqueFd listen_tcp(const std::string& host, std::uint16_t port, int backlog, int extra_flags) {
-    const auto address = make_address(host, port);
+    const auto address = ipv4_address(host, port);
     // SOCK_CLOEXEC: a child started with fork+exec must not inherit the listening socket.
     UniqueFd fd(
         check_syscall(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | extra_flags, 0), "socket"));
@@ -78,7 +76,7 @@ std::uint16_t local_port(int socket_fd) {
 }
 
 UniqueFd connect_tcp(const std::string& host, std::uint16_t port) {
-    const auto address = make_address(host, port);
+    const auto address = ipv4_address(host, port);
     UniqueFd fd(check_syscall(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket"));
     if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == -1) {
         if (errno != EINTR) {

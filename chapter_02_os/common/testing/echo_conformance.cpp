@@ -3,7 +3,6 @@
 #include "echo_conformance.hpp"
 
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "eventually.hpp"
 #include "oslab/net.hpp"
 #include "oslab/proc_status.hpp"
 
@@ -25,13 +25,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-timeval to_timeval(std::chrono::milliseconds timeout) {
-    timeval value{};
-    value.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    value.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-    return value;
-}
-
 [[noreturn]] void timed_out(const char* what) {
     throw std::runtime_error(std::string(what) +
                              " timed out: the server neither answered nor closed the connection");
@@ -41,11 +34,7 @@ timeval to_timeval(std::chrono::milliseconds timeout) {
 
 TestClient::TestClient(std::uint16_t port, std::chrono::milliseconds timeout)
     : fd_(connect_tcp("127.0.0.1", port)) {
-    const auto value = to_timeval(timeout);
-    if (::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value) == -1 ||
-        ::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDTIMEO, &value, sizeof value) == -1) {
-        throw std::system_error(errno, std::generic_category(), "setsockopt(SO_RCVTIMEO)");
-    }
+    set_socket_timeouts(fd_.get(), timeout);
 }
 
 void TestClient::send(std::span<const std::byte> data) {
@@ -159,17 +148,6 @@ std::string pattern(std::size_t size, std::size_t seed) {
         text[i] = static_cast<char>('a' + (i * 7 + seed * 13) % 26);
     }
     return text;
-}
-
-// Polls `condition` every 10 ms for up to `limit`; true as soon as it holds.
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds limit = 3s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
 }
 
 // Runs server.stop() on a detached thread so that a stop() that never returns fails the case

@@ -1,6 +1,7 @@
 // Tests of the TCP helpers (oslab/net.hpp) over loopback.
 #include "oslab/net.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -53,10 +54,17 @@ TEST(Net, BadHostIsRejected) {
     EXPECT_THROW(oslab::listen_tcp("not an address", 0), std::invalid_argument);
 }
 
-TEST(Net, LocalhostNameResolves) {
-    auto listener = oslab::listen_tcp("localhost", 0);
-    auto client = oslab::connect_tcp("localhost", oslab::local_port(listener.get()));
-    EXPECT_TRUE(client.valid());
+// One strict parser (inet_pton): a dotted quad only, no host names, and an error that says so.
+TEST(Net, HostNamesAreRejectedWithAClearError) {
+    try {
+        oslab::listen_tcp("localhost", 0);
+        FAIL() << "a host name must be rejected: the labs take IPv4 addresses only";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("not an IPv4 address: 'localhost'"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_THROW(oslab::connect_tcp("127.1", 7), std::invalid_argument);
+    EXPECT_EQ(oslab::ipv4_address("127.0.0.1", 7007).sin_port, htons(7007));
 }
 
 TEST(Net, ConnectToAClosedPortThrowsConnectionRefused) {

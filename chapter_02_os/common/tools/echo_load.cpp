@@ -14,6 +14,7 @@
 #include <exception>
 #include <system_error>
 
+#include "oslab/cli.hpp"
 #include "oslab/echo_load.hpp"
 #include "oslab/net.hpp"
 #include "oslab/proc_status.hpp"
@@ -116,14 +117,7 @@ int main(int argc, char** argv) {
     app.add_option("--hold", hold, "open N idle connections, hold them --seconds, check they echo")
         ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
     app.add_flag("--json", json, "print one JSON object instead of a table");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "echo_load: {} (see --help)\n", e.what());
-        return 2;
-    }
+    if (const auto status = oslab::parse_flags(app, argc, argv, "echo_load")) return *status;
 
     try {
         if (hold > 0) {

@@ -5,7 +5,7 @@
 #include <cerrno>
 
 #include "oslab/coro.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 

@@ -16,7 +16,7 @@
 
 #include "oslab/parallel_sum.hpp"
 #include "oslab/proc_status.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace {
 

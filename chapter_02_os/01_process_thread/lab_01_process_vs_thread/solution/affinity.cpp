@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "oslab/byte_pipe.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 

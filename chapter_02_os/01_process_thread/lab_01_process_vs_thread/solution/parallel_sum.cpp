@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 #include "oslab/unique_fd.hpp"
 
 namespace oslab {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "oslab/not_implemented.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 

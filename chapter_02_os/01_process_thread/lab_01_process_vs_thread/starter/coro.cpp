@@ -6,7 +6,7 @@
 
 #include "oslab/byte_pipe.hpp"
 #include "oslab/not_implemented.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "oslab/not_implemented.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 #include "oslab/unique_fd.hpp"
 
 namespace oslab {

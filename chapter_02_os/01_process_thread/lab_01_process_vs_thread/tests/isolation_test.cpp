@@ -116,11 +116,11 @@ TEST(ProcStatus, ReadsAChildByPidAndForkCopiesOnlyTheCallingThread) {
 // strace shows the system call behind std::thread and behind fork(): both are clone (or clone3),
 // with very different flags.
 TEST(Strace, ThreadIsACloneWithSharedVmAndForkIsNot) {
-    using lab01_test::run_command;
-    if (run_command("command -v strace").exit_code != 0) {
+    using lab01_test::run_shell;
+    if (run_shell("command -v strace").exit_code != 0) {
         GTEST_SKIP() << "strace is not installed (apt-get install strace) - skipping";
     }
-    if (run_command("strace -f -o /dev/null /bin/true").exit_code != 0) {
+    if (run_shell("strace -f -o /dev/null /bin/true").exit_code != 0) {
         GTEST_SKIP() << "strace cannot trace here (ptrace not permitted, e.g. in a container "
                         "without CAP_SYS_PTRACE) - skipping";
     }
@@ -132,7 +132,7 @@ TEST(Strace, ThreadIsACloneWithSharedVmAndForkIsNot) {
     const std::string command = std::string("ASAN_OPTIONS=detect_leaks=0 strace -f -o ") +
                                 log_name + " -e trace=clone,clone3,fork,vfork " +
                                 OSLAB_PROGRAM_COMPARE + " --n 1000 --workers 2";
-    const auto result = run_command(command);
+    const auto result = run_shell(command);
     std::ifstream log_file(log_name);
     std::stringstream log;
     log << log_file.rdbuf();

@@ -5,8 +5,10 @@
 #include <sys/wait.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <string>
+#include <vector>
+
+#include "oslab/child_process.hpp"
 
 namespace lab01_test {
 
@@ -19,22 +21,20 @@ inline bool no_child_left() {
 }
 
 struct CommandResult {
-    int exit_code = -1;  // -1 if it did not exit normally
+    int exit_code = -1;  // exit status (128 + N after signal N)
     std::string output;  // stdout and stderr together
 };
 
-// Runs a shell command, capturing its output.
-inline CommandResult run_command(const std::string& command) {
-    CommandResult result;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[4096];
-    std::size_t got = 0;
-    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        result.output.append(buffer, got);
-    const int status = ::pclose(pipe);
-    if (status != -1 && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-    return result;
+// Runs a program to its end (oslab::run_and_capture: posix_spawn, no shell), capturing its output.
+// The child is reaped, so no_child_left() holds afterwards.
+inline CommandResult run_command(const std::vector<std::string>& argv) {
+    const auto run = oslab::run_and_capture(argv);
+    return {run.status, run.output};
+}
+
+// The same for a shell command line (for shell features: `command -v`, VAR=value prefixes).
+inline CommandResult run_shell(const std::string& command) {
+    return run_command({"/bin/sh", "-c", command});
 }
 
 // Voluntary context switches: of this whole process (every thread, dead ones included), plus its

@@ -6,20 +6,20 @@
 // benchmark's. items_per_second = tasks per second; ns_per_task = its inverse.
 // Run: scripts/lab bench 2   (or build/<dir>/bin/lab02_solution_bench)
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <initializer_list>
 #include <memory>
 #include <thread>
 #include <vector>
 
+#include "oslab/asio.hpp"
 #include "oslab/bench_support.hpp"
+#include "oslab/cpu_time.hpp"
 #include "oslab/stealing_thread_pool.hpp"
 #include "oslab/thread_pool.hpp"
 
@@ -40,18 +40,10 @@ void spin_for_us(std::int64_t us) {
     }
 }
 
-// Process CPU time (all threads, user + system), from getrusage.
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) * 1e-6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
 // When a timed loop started, in wall time and in process CPU time.
 struct Meter {
     Clock::time_point wall = Clock::now();
-    double cpu = cpu_seconds();
+    double cpu = oslab::process_cpu_seconds();  // all threads, user + system
 };
 
 // items_per_second (tasks/s) and, per task: ns_per_task (wall time) and cpu_ns_per_task (CPU
@@ -62,9 +54,65 @@ void report_tasks(benchmark::State& state, std::int64_t tasks_per_iteration, con
     const std::int64_t tasks = state.iterations() * tasks_per_iteration;
     state.SetItemsProcessed(tasks);
     const double ns = std::chrono::duration<double, std::nano>(Clock::now() - since.wall).count();
-    const double cpu_ns = (cpu_seconds() - since.cpu) * 1e9;
+    const double cpu_ns = (oslab::process_cpu_seconds() - since.cpu) * 1e9;
     state.counters["ns_per_task"] = tasks > 0 ? ns / double(tasks) : 0.0;
     state.counters["cpu_ns_per_task"] = tasks > 0 ? cpu_ns / double(tasks) : 0.0;
+}
+
+// boost::asio::thread_pool behind the interface of the lab's pools (post, submit, wait_idle), so
+// that every case below is written once, as a template over the pool.
+// Asio 1.18 (Boost 1.74) cannot wait until its pool is idle and keep the threads: wait() and
+// join() end them. So wait_idle() joins, and an AsioPool serves one round: a case that keeps one
+// pool over its rounds (kKeepsThreads) builds a new AsioPool per round instead; starting 2-4
+// threads is ~0.1 ms against the ~100 ms a round of tasks takes.
+class AsioPool {
+public:
+    static constexpr bool kKeepsThreads = false;
+    explicit AsioPool(std::size_t threads) : pool_(threads) {}
+    template <class F>
+    void post(F&& f) {
+        boost::asio::post(pool_, std::forward<F>(f));
+    }
+    template <class F>
+    auto submit(F f) -> std::future<decltype(f())> {
+        auto task = std::make_shared<std::packaged_task<decltype(f())()>>(std::move(f));
+        auto result = task->get_future();
+        boost::asio::post(pool_, [task] { (*task)(); });
+        return result;
+    }
+    void wait_idle() { pool_.join(); }
+
+private:
+    boost::asio::thread_pool pool_;
+};
+
+// The lab's pools keep their threads after wait_idle(): one pool serves every round.
+template <class Pool>
+constexpr bool keeps_threads() {
+    if constexpr (requires { Pool::kKeepsThreads; }) {
+        return Pool::kKeepsThreads;
+    } else {
+        return true;
+    }
+}
+
+// Runs `round(pool)` then pool.wait_idle() once per benchmark iteration, on one pool made before
+// the timing where the pool can serve several rounds, on a new pool per round where it cannot.
+template <class Pool, class Round>
+void rounds_on(benchmark::State& state, std::size_t threads, Round round) {
+    if constexpr (keeps_threads<Pool>()) {
+        Pool pool(threads);
+        for (auto _ : state) {
+            round(pool);
+            pool.wait_idle();
+        }
+    } else {
+        for (auto _ : state) {
+            Pool pool(threads);
+            round(pool);
+            pool.wait_idle();
+        }
+    }
 }
 
 // The probe: skip (with the "not implemented" message) while the student's pool is unfinished.
@@ -107,19 +155,6 @@ void BM_Empty_Submit(benchmark::State& state) {
             benchmark::DoNotOptimize(f);
         }
         pool.wait_idle();
-    }
-    report_tasks(state, n, start);
-}
-
-void BM_Empty_AsioPost(benchmark::State& state) {
-    const std::int64_t n = state.range(0);
-    const Meter start;
-    for (auto _ : state) {
-        boost::asio::thread_pool pool(static_cast<std::size_t>(kCores));
-        for (std::int64_t i = 0; i < n; ++i) {
-            boost::asio::post(pool, [] {});
-        }
-        pool.join();
     }
     report_tasks(state, n, start);
 }
@@ -182,24 +217,6 @@ void BM_FanOut(benchmark::State& state) {
     report_tasks(state, std::int64_t(kRoots) * (kChildren + 1), start);
 }
 
-void BM_FanOut_Asio(benchmark::State& state) {
-    constexpr int kRoots = 1000;
-    constexpr int kChildren = 1000;
-    const Meter start;
-    for (auto _ : state) {
-        boost::asio::thread_pool pool(static_cast<std::size_t>(kCores));
-        for (int r = 0; r < kRoots; ++r) {
-            boost::asio::post(pool, [&pool] {
-                for (int c = 0; c < kChildren; ++c) {
-                    boost::asio::post(pool, [] {});
-                }
-            });
-        }
-        pool.join();
-    }
-    report_tasks(state, std::int64_t(kRoots) * (kChildren + 1), start);
-}
-
 // ---- 2. Task-size sweep (0, 1, 10, 100 µs of spinning), kCores threads. -----------------------
 // N is chosen so an iteration is ~50 ms of work whatever the size. efficiency = achieved tasks/s
 // divided by the ideal kCores / size: 1.0 means every core did nothing but the tasks' own work.
@@ -223,30 +240,12 @@ void BM_TaskSize(benchmark::State& state) {
     if (!pool_works<Pool>(state)) return;
     const std::int64_t us = state.range(0);
     const std::int64_t n = sweep_tasks(us);
-    Pool pool(static_cast<std::size_t>(kCores));
     const Meter start;
-    for (auto _ : state) {
+    rounds_on<Pool>(state, static_cast<std::size_t>(kCores), [&](Pool& pool) {
         for (std::int64_t i = 0; i < n; ++i) {
             pool.post([us] { spin_for_us(us); });
         }
-        pool.wait_idle();
-    }
-    report_efficiency(state, us, n, start);
-}
-
-void BM_TaskSize_Asio(benchmark::State& state) {
-    const std::int64_t us = state.range(0);
-    const std::int64_t n = sweep_tasks(us);
-    const Meter start;
-    for (auto _ : state) {
-        boost::asio::thread_pool round(static_cast<std::size_t>(kCores));
-        for (std::int64_t i = 0; i < n; ++i) {
-            boost::asio::post(round, [us] { spin_for_us(us); });
-        }
-        // asio 1.18 cannot wait for "idle" and keep its threads (wait() joins them, like join()):
-        // one pool per round. Starting 2-4 threads is ~0.1 ms against ~100 ms of tasks.
-        round.join();
-    }
+    });
     report_efficiency(state, us, n, start);
 }
 
@@ -258,29 +257,12 @@ void BM_Threads(benchmark::State& state) {
     const auto threads = static_cast<std::size_t>(state.range(0));
     const std::int64_t us = state.range(1);
     const std::int64_t n = us == 0 ? 100'000 : 5'000;
-    Pool pool(threads);
     const Meter start;
-    for (auto _ : state) {
+    rounds_on<Pool>(state, threads, [&](Pool& pool) {
         for (std::int64_t i = 0; i < n; ++i) {
             pool.post([us] { spin_for_us(us); });
         }
-        pool.wait_idle();
-    }
-    report_tasks(state, n, start);
-}
-
-void BM_Threads_Asio(benchmark::State& state) {
-    const auto threads = static_cast<std::size_t>(state.range(0));
-    const std::int64_t us = state.range(1);
-    const std::int64_t n = us == 0 ? 100'000 : 5'000;
-    const Meter start;
-    for (auto _ : state) {
-        boost::asio::thread_pool pool(threads);
-        for (std::int64_t i = 0; i < n; ++i) {
-            boost::asio::post(pool, [us] { spin_for_us(us); });
-        }
-        pool.join();
-    }
+    });
     report_tasks(state, n, start);
 }
 
@@ -315,28 +297,13 @@ constexpr int kLatencySamples = 200;
 template <class Pool>
 void BM_Latency(benchmark::State& state) {
     if (!pool_works<Pool>(state)) return;
-    Pool pool(static_cast<std::size_t>(kCores));
+    Pool pool(static_cast<std::size_t>(kCores));  // one pool, never waited idle: Asio's too
     std::vector<double> samples;
     for (auto _ : state) {
         for (int i = 0; i < kLatencySamples; ++i) {
             const auto t0 = Clock::now();
             auto started = pool.submit([t0] { return Clock::now() - t0; });
             samples.push_back(std::chrono::duration<double, std::micro>(started.get()).count());
-        }
-    }
-    report_latency(state, samples);
-}
-
-void BM_Latency_Asio(benchmark::State& state) {
-    boost::asio::thread_pool pool(static_cast<std::size_t>(kCores));
-    std::vector<double> samples;
-    for (auto _ : state) {
-        for (int i = 0; i < kLatencySamples; ++i) {
-            auto started = std::make_shared<std::promise<Clock::duration>>();
-            auto future = started->get_future();
-            const auto t0 = Clock::now();
-            boost::asio::post(pool, [t0, started] { started->set_value(Clock::now() - t0); });
-            samples.push_back(std::chrono::duration<double, std::micro>(future.get()).count());
         }
     }
     report_latency(state, samples);
@@ -356,6 +323,24 @@ void BM_Latency_NewThread(benchmark::State& state) {
     report_latency(state, samples);
 }
 
+// Registration options shared by several cases.
+void million_tasks(benchmark::internal::Benchmark* b) {
+    b->Arg(kMillion)->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+void few_tasks(benchmark::internal::Benchmark* b) {  // for the thread-creating baselines
+    b->Arg(2048)->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+void wall_ms(benchmark::internal::Benchmark* b) {
+    b->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+void task_sizes(benchmark::internal::Benchmark* b) {
+    b->ArgName("us")->Arg(0)->Arg(1)->Arg(10)->Arg(100)->UseRealTime()->Unit(
+        benchmark::kMillisecond);
+}
+void wall_us(benchmark::internal::Benchmark* b) {
+    b->UseRealTime()->Unit(benchmark::kMicrosecond);
+}
+
 }  // namespace
 
 using oslab::StealingThreadPool;
@@ -365,109 +350,36 @@ using oslab::ThreadPool;
 
 // 1. Empty tasks. The pools get a million; the thread-creating baselines far fewer (each
 // costs ~10^4 times more), which is fine: the figure is per task.
-BENCHMARK(BM_Empty_Post<ThreadPool>)
-    ->Name("BM_Pool_Post")
-    ->Arg(kMillion)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_Submit<ThreadPool>)
-    ->Name("BM_Pool_Submit")
-    ->Arg(kMillion)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_AsioPost)
-    ->Name("BM_Asio_Post")
-    ->Arg(kMillion)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_Post<StealingThreadPool>)
-    ->Name("BM_Stealing_Post")
-    ->Arg(kMillion)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_Submit<StealingThreadPool>)
-    ->Name("BM_Stealing_Submit")
-    ->Arg(kMillion)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_StdAsync)
-    ->Name("BM_StdAsync")
-    ->Arg(2048)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Empty_ThreadPerTask)
-    ->Name("BM_ThreadPerTask")
-    ->Arg(2048)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Empty_Post<ThreadPool>)->Name("BM_Pool_Post")->Apply(million_tasks);
+BENCHMARK(BM_Empty_Submit<ThreadPool>)->Name("BM_Pool_Submit")->Apply(million_tasks);
+BENCHMARK(BM_Empty_Post<AsioPool>)->Name("BM_Asio_Post")->Apply(million_tasks);
+BENCHMARK(BM_Empty_Post<StealingThreadPool>)->Name("BM_Stealing_Post")->Apply(million_tasks);
+BENCHMARK(BM_Empty_Submit<StealingThreadPool>)->Name("BM_Stealing_Submit")->Apply(million_tasks);
+BENCHMARK(BM_Empty_StdAsync)->Name("BM_StdAsync")->Apply(few_tasks);
+BENCHMARK(BM_Empty_ThreadPerTask)->Name("BM_ThreadPerTask")->Apply(few_tasks);
 
-BENCHMARK(BM_FanOut<ThreadPool>)
-    ->Name("BM_FanOut_Pool")
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_FanOut<StealingThreadPool>)
-    ->Name("BM_FanOut_Stealing")
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_FanOut_Asio)->Name("BM_FanOut_Asio")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FanOut<ThreadPool>)->Name("BM_FanOut_Pool")->Apply(wall_ms);
+BENCHMARK(BM_FanOut<StealingThreadPool>)->Name("BM_FanOut_Stealing")->Apply(wall_ms);
+BENCHMARK(BM_FanOut<AsioPool>)->Name("BM_FanOut_Asio")->Apply(wall_ms);
 
 // 2. Task size.
-BENCHMARK(BM_TaskSize<ThreadPool>)
-    ->Name("BM_TaskSize_Pool")
-    ->ArgName("us")
-    ->Arg(0)
-    ->Arg(1)
-    ->Arg(10)
-    ->Arg(100)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_TaskSize<StealingThreadPool>)
-    ->Name("BM_TaskSize_Stealing")
-    ->ArgName("us")
-    ->Arg(0)
-    ->Arg(1)
-    ->Arg(10)
-    ->Arg(100)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_TaskSize_Asio)
-    ->Name("BM_TaskSize_Asio")
-    ->ArgName("us")
-    ->Arg(0)
-    ->Arg(1)
-    ->Arg(10)
-    ->Arg(100)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TaskSize<ThreadPool>)->Name("BM_TaskSize_Pool")->Apply(task_sizes);
+BENCHMARK(BM_TaskSize<StealingThreadPool>)->Name("BM_TaskSize_Stealing")->Apply(task_sizes);
+BENCHMARK(BM_TaskSize<AsioPool>)->Name("BM_TaskSize_Asio")->Apply(task_sizes);
 
 // 3. Thread count.
 BENCHMARK(BM_Threads<ThreadPool>)
     ->Name("BM_Threads_Pool")
     ->Apply(sweep_empty_and_10us)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+    ->Apply(wall_ms);
 BENCHMARK(BM_Threads<StealingThreadPool>)
     ->Name("BM_Threads_Stealing")
     ->Apply(sweep_empty)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Threads_Asio)
-    ->Name("BM_Threads_Asio")
-    ->Apply(sweep_empty)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+    ->Apply(wall_ms);
+BENCHMARK(BM_Threads<AsioPool>)->Name("BM_Threads_Asio")->Apply(sweep_empty)->Apply(wall_ms);
 
 // 4. Latency.
-BENCHMARK(BM_Latency<ThreadPool>)
-    ->Name("BM_Latency_Pool")
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Latency<StealingThreadPool>)
-    ->Name("BM_Latency_Stealing")
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Latency_Asio)->Name("BM_Latency_Asio")->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Latency_NewThread)
-    ->Name("BM_Latency_NewThread")
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Latency<ThreadPool>)->Name("BM_Latency_Pool")->Apply(wall_us);
+BENCHMARK(BM_Latency<StealingThreadPool>)->Name("BM_Latency_Stealing")->Apply(wall_us);
+BENCHMARK(BM_Latency<AsioPool>)->Name("BM_Latency_Asio")->Apply(wall_us);
+BENCHMARK(BM_Latency_NewThread)->Name("BM_Latency_NewThread")->Apply(wall_us);

@@ -6,7 +6,6 @@
 // Tests assert behaviour only (results, counts, exceptions, termination), never speed, and each
 // body runs under a deadline (bounded.hpp): a deadlock fails with a message instead of hanging.
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,6 +20,7 @@
 #include <vector>
 
 #include "bounded.hpp"
+#include "oslab/cpu_time.hpp"
 #include "oslab/not_implemented.hpp"
 #include "oslab/stealing_thread_pool.hpp"
 #include "oslab/thread_pool.hpp"
@@ -58,12 +58,8 @@ void expect_logic_error_not_todo(std::future<void>& f, const char* what) {
     }
 }
 
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);  // user + system CPU time of every thread of the process
-    auto seconds = [](const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) * 1e-6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
+// User + system CPU time of every thread of the process (getrusage, oslab/cpu_time.hpp).
+using oslab::process_cpu_seconds;
 
 }  // namespace
 
@@ -430,9 +426,9 @@ POOL_TEST(IdlePoolDoesNotSpin) {
         pool.wait_idle();
         std::this_thread::sleep_for(20ms);  // let the workers settle into their wait
         // CPU time, not wall time: sleeping threads are not charged; spinning ones are.
-        const double before = cpu_seconds();
+        const double before = process_cpu_seconds();
         std::this_thread::sleep_for(200ms);
-        const double used = cpu_seconds() - before;
+        const double used = process_cpu_seconds() - before;
         EXPECT_LT(used, 0.050) << "the process used " << used * 1000
                                << " ms of CPU in 200 ms of idleness: do idle workers spin "
                                   "instead of sleeping on the condition variable?";

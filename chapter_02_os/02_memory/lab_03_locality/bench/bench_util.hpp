@@ -2,13 +2,13 @@
 #pragma once
 
 #include <benchmark/benchmark.h>
-#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
 
 #include "oslab/cache_info.hpp"
+#include "oslab/cpu_time.hpp"
 
 namespace lab03 {
 
@@ -37,9 +37,7 @@ inline std::size_t dram_bytes() {
 // the honest clock for single-threaded kernels: time spent waiting for memory counts (the core is
 // busy stalling), time spent preempted by other processes does not.
 inline double thread_cpu_ns() {
-    timespec now{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
+    return oslab::thread_cpu_seconds() * 1e9;
 }
 
 inline double wall_ns() {

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "oslab/page_faults.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 

@@ -2,7 +2,7 @@
 #include <sched.h>
 
 #include "oslab/false_sharing.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 

@@ -3,7 +3,6 @@
 // from the machine's last-level cache (4x it by default) so the walks really go to DRAM.
 #include <fmt/core.h>
 #include <fmt/format.h>
-#include <time.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -18,6 +17,8 @@
 
 #include "oslab/access_patterns.hpp"
 #include "oslab/cache_info.hpp"
+#include "oslab/cli.hpp"
+#include "oslab/cpu_time.hpp"
 
 namespace {
 
@@ -47,13 +48,9 @@ int show_maps() {
 
 constexpr std::size_t kMiB = std::size_t{1} << 20;
 
-// CPU time of this thread: stalls waiting for memory count, time preempted by other processes
-// does not (the machine may be shared; wall time would measure the neighbours too).
-double thread_cpu_seconds() {
-    timespec now{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
+// CPU time of this thread (oslab/cpu_time.hpp): stalls waiting for memory count, time preempted
+// by other processes does not (the machine may be shared; wall time would measure the neighbours).
+using oslab::thread_cpu_seconds;
 
 // Best (smallest) CPU time of `repeat` runs: the run least disturbed.
 struct Timed {
@@ -93,14 +90,7 @@ int main(int argc, char** argv) {
     app.add_option("--seed", seed, "seed of the shuffled index");
     bool maps = false;
     app.add_flag("--maps", maps, "print where code, globals, heap and stack live, then exit");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "lab03_locality: {} (see --help)\n", e.what());
-        return 2;
-    }
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab03_locality")) return *status;
 
     if (maps) return show_maps();
 

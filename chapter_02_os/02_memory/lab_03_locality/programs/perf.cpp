@@ -3,25 +3,21 @@
 //   no hardware counters    -> says so (usual in VMs and containers) and shows software events
 //   no perf at all          -> prints how to install it, then falls back to /usr/bin/time -v,
 //                              or to the child's getrusage() figures (wait4) when that is missing.
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/core.h>
-#include <CLI/CLI.hpp>
 
-#include <cerrno>
+#include <chrono>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace {
+#include "oslab/child_process.hpp"
+#include "oslab/cli.hpp"
+#include "oslab/cpu_time.hpp"
 
-namespace fs = std::filesystem;
+namespace {
 
 // Where an executable is: a path with a slash is taken as is; a bare name is searched in $PATH.
 std::optional<std::string> find_executable(const std::string& name) {
@@ -40,70 +36,32 @@ std::optional<std::string> find_executable(const std::string& name) {
     return std::nullopt;
 }
 
-std::vector<char*> argv_of(std::vector<std::string>& args) {
-    std::vector<char*> argv;
-    for (auto& arg : args)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    return argv;
-}
-
-struct Child {
-    int status = -1;     // exit code, or 128 + signal
-    rusage usage{};      // what the kernel counted for the child (wait4)
-    std::string output;  // captured stdout + stderr (only when capturing)
+// Runs a command to its end with our terminal as its output; the kernel's counts for it (wait4).
+struct Finished {
+    int status = -1;  // exit code, or 128 + signal
+    rusage usage{};
 };
 
-// fork + execv + wait4 (Lab 1's tools). With capture, the child's stdout and stderr go into a pipe.
-Child run(std::vector<std::string> args, bool capture) {
-    int pipe_fds[2] = {-1, -1};
-    if (capture && ::pipe2(pipe_fds, O_CLOEXEC) == -1)
-        throw std::system_error(errno, std::generic_category(), "pipe2");
-    auto argv = argv_of(args);
-    const pid_t pid = ::fork();
-    if (pid == -1) throw std::system_error(errno, std::generic_category(), "fork");
-    if (pid == 0) {
-        if (capture) {
-            ::dup2(pipe_fds[1], STDOUT_FILENO);
-            ::dup2(pipe_fds[1], STDERR_FILENO);
-        }
-        ::execv(argv[0], argv.data());
-        fmt::print(stderr, "lab03_perf: cannot run {}: {}\n", args[0], std::strerror(errno));
-        ::_exit(127);
-    }
-    Child child;
-    if (capture) {
-        ::close(pipe_fds[1]);
-        char buffer[4096];
-        ssize_t got = 0;
-        while ((got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0 ||
-               (got == -1 && errno == EINTR)) {
-            if (got > 0) child.output.append(buffer, static_cast<std::size_t>(got));
-        }
-        ::close(pipe_fds[0]);
-    }
-    int raw = 0;
-    while (::wait4(pid, &raw, 0, &child.usage) == -1) {
-        if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "wait4");
-    }
-    child.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-    return child;
+Finished run_in_terminal(const std::vector<std::string>& command) {
+    oslab::ChildProcess child(command, {oslab::Output::inherit, oslab::Output::inherit});
+    Finished done;
+    done.status = child.wait(std::chrono::hours(24)).value_or(-1);
+    done.usage = child.usage();
+    return done;
 }
 
 // perf runs but a hardware event reads "<not supported>" in a VM without a virtual PMU.
 bool hardware_counters_work(const std::string& perf) {
-    const auto probe = run({perf, "stat", "-x,", "-e", "instructions", "--", "/bin/true"}, true);
+    const auto probe =
+        oslab::run_and_capture({perf, "stat", "-x,", "-e", "instructions", "--", "/bin/true"});
     return probe.status == 0 && probe.output.find("<not supported>") == std::string::npos &&
            probe.output.find("<not counted>") == std::string::npos;
 }
 
+// The demo lives in the same bin/ directory, of the same variant (lab03_locality_starter for
+// lab03_perf_starter).
 std::string demo_next_to_me() {
-    // The demo lives in the same bin/ directory; the starter build's names end in "_starter".
-    std::error_code ec;
-    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    const bool starter = self.filename().string().ends_with("_starter");
-    const fs::path dir = ec ? fs::path(".") : self.parent_path();
-    return (dir / (starter ? "lab03_locality_starter" : "lab03_locality")).string();
+    return oslab::sibling_program("lab03_locality", OSLAB_VARIANT).string();
 }
 
 }  // namespace
@@ -119,14 +77,7 @@ int main(int argc, char** argv) {
     app.add_option("--demo", demo, "the program to measure")->check(CLI::ExistingFile);
     app.add_option("--size-mib", size_mib, "passed on to the demo (default: the demo's own)")
         ->check(CLI::Range(1, 16384));
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "lab03_perf: {} (see --help)\n", e.what());
-        return 2;
-    }
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab03_perf")) return *status;
     std::vector<std::string> demo_args{demo};
     if (size_mib != 0) demo_args.insert(demo_args.end(), {"--size-mib", std::to_string(size_mib)});
 
@@ -172,17 +123,14 @@ int main(int argc, char** argv) {
             fmt::print(" {}", word);
         fmt::print("\n");
         std::fflush(stdout);
-        const Child child = run(command, false);
+        const Finished child = run_in_terminal(command);
         if (command.front() == demo) {
             const auto& u = child.usage;
             fmt::print("  minor page faults (first touch, no I/O): {}\n", u.ru_minflt);
             fmt::print("  major page faults (read from disk):      {}\n", u.ru_majflt);
             fmt::print("  maximum resident set size:               {} KiB\n", u.ru_maxrss);
             fmt::print("  user / system CPU time:                  {:.3f} s / {:.3f} s\n",
-                       static_cast<double>(u.ru_utime.tv_sec) +
-                           static_cast<double>(u.ru_utime.tv_usec) * 1e-6,
-                       static_cast<double>(u.ru_stime.tv_sec) +
-                           static_cast<double>(u.ru_stime.tv_usec) * 1e-6);
+                       oslab::to_seconds(u.ru_utime), oslab::to_seconds(u.ru_stime));
             fmt::print("  voluntary / involuntary context switches: {} / {}\n", u.ru_nvcsw,
                        u.ru_nivcsw);
         }

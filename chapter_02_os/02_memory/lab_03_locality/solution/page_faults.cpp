@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 

@@ -1,33 +1,19 @@
 // The programs: the demo runs small and says whether the results match; a bad flag is one clear
 // line and a non-zero exit; lab03_perf falls back cleanly when perf is missing.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <string>
+
+#include "oslab/child_process.hpp"
 
 namespace {
 
-struct Run {
-    int status = -1;
-    std::string output;  // stdout and stderr together
-};
-
-Run run(const std::string& command) {
-    Run result;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) return result;
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr)
-        result.output += buffer.data();
-    const int raw = ::pclose(pipe);
-    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return result;
-}
+// The program with its stdout and stderr together (oslab/child_process.hpp).
+using oslab::run_and_capture;
 
 TEST(Programs, LocalityDemoReportsMatchingResults) {
-    const auto result = run(std::string(OSLAB_PROGRAM_LOCALITY) + " --size-mib 2 --repeat 1");
+    const auto result =
+        run_and_capture({OSLAB_PROGRAM_LOCALITY, "--size-mib", "2", "--repeat", "1"});
     ASSERT_EQ(result.status, 0) << result.output;
     EXPECT_NE(result.output.find("sequential"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("column"), std::string::npos) << result.output;
@@ -36,10 +22,10 @@ TEST(Programs, LocalityDemoReportsMatchingResults) {
 }
 
 TEST(Programs, LocalityDemoRejectsABadValue) {
-    const auto result = run(std::string(OSLAB_PROGRAM_LOCALITY) + " --size-mib zero");
+    const auto result = run_and_capture({OSLAB_PROGRAM_LOCALITY, "--size-mib", "zero"});
     EXPECT_NE(result.status, 0);
     EXPECT_NE(result.output.find("size-mib"), std::string::npos) << result.output;
-    const auto unknown = run(std::string(OSLAB_PROGRAM_LOCALITY) + " --no-such-flag");
+    const auto unknown = run_and_capture({OSLAB_PROGRAM_LOCALITY, "--no-such-flag"});
     EXPECT_NE(unknown.status, 0);
 }
 
@@ -47,7 +33,7 @@ TEST(Programs, PerfWrapperFallsBackWithoutPerf) {
     // --perf names a perf that does not exist: the wrapper must say how to install it and still
     // run the demo, with the counts it can get without perf.
     const auto result =
-        run(std::string(OSLAB_PROGRAM_PERF) + " --perf /nonexistent/perf --size-mib 2");
+        run_and_capture({OSLAB_PROGRAM_PERF, "--perf", "/nonexistent/perf", "--size-mib", "2"});
     ASSERT_EQ(result.status, 0) << result.output;
     EXPECT_NE(result.output.find("linux-perf"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("results match"), std::string::npos) << result.output;
@@ -56,15 +42,15 @@ TEST(Programs, PerfWrapperFallsBackWithoutPerf) {
 
 TEST(Programs, PerfWrapperFallsBackToWait4WithoutTime) {
     // Neither perf nor GNU time: the wrapper reports the kernel's counts for the child itself.
-    const auto result = run(std::string(OSLAB_PROGRAM_PERF) +
-                            " --perf /nonexistent/perf --time /nonexistent/time --size-mib 2");
+    const auto result = run_and_capture({OSLAB_PROGRAM_PERF, "--perf", "/nonexistent/perf",
+                                         "--time", "/nonexistent/time", "--size-mib", "2"});
     ASSERT_EQ(result.status, 0) << result.output;
     EXPECT_NE(result.output.find("results match"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("minor page faults"), std::string::npos) << result.output;
 }
 
 TEST(Programs, PerfWrapperRejectsABadFlag) {
-    const auto result = run(std::string(OSLAB_PROGRAM_PERF) + " --size-mib -3");
+    const auto result = run_and_capture({OSLAB_PROGRAM_PERF, "--size-mib", "-3"});
     EXPECT_NE(result.status, 0);
     EXPECT_NE(result.output.find("size-mib"), std::string::npos) << result.output;
 }

@@ -2,13 +2,14 @@
 // echo_load engine (the same one Lab 5's benchmarks and the echo_load program use).
 //
 //   BM_EchoPingPong/conns:C/bytes:S   closed-loop round trips on C connections, S-byte messages:
-//                                     msg/s (items_per_second), p50/p99 latency in µs
+//                                     msgs_per_s, MB_per_s, p50_us/p99_us/p999_us latency
+//                                     (oslab/echo_load_bench.hpp: the same counters as Lab 5)
 //   BM_IdleConnections/conns:N        N idle connections held open: the server's threads and
 //                                     resident memory per connection, from /proc/self/status
 //
-// Every run is fixed in length (300 ms of load, no warm-up: connections are set up before; 200 ms
-// of hold), so the binary takes seconds;
-// --benchmark_min_time does not change it (one iteration each).
+// Every run is fixed in length (300 ms of load or OSLAB_BENCH_SECONDS, no warm-up: connections are
+// set up before; 200 ms of hold), so the binary takes seconds; --benchmark_min_time does not
+// change it (one iteration each).
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -18,6 +19,7 @@
 #include "oslab/bench_support.hpp"
 #include "oslab/blocking_echo_server.hpp"
 #include "oslab/echo_load.hpp"
+#include "oslab/echo_load_bench.hpp"
 #include "oslab/proc_status.hpp"
 
 namespace {
@@ -33,22 +35,8 @@ void BM_EchoPingPong(benchmark::State& state) {
     options.port = port;
     options.connections = static_cast<std::size_t>(state.range(0));
     options.message_size = static_cast<std::size_t>(state.range(1));
-    options.duration = 300ms;
-    oslab::LoadResult result;
-    for (auto _ : state) {
-        result = oslab::run_echo_load(options);
-        state.SetIterationTime(result.seconds);
-    }
-    if (result.errors != 0 || result.connections != options.connections) {
-        state.SkipWithError(("echo errors: " + std::to_string(result.errors)).c_str());
-        return;
-    }
-    state.SetItemsProcessed(static_cast<std::int64_t>(result.messages));  // -> items_per_second
-    state.counters["msg/s"] = result.messages_per_second;
-    state.counters["MB/s"] = result.megabytes_per_second;
-    state.counters["p50_us"] = result.p50_us;
-    state.counters["p99_us"] = result.p99_us;
-    state.counters["p999_us"] = result.p999_us;
+    options.duration = oslab::load_duration(300ms);
+    oslab::run_load_case(state, options);  // the counters shared with Lab 5's benchmark
 }
 BENCHMARK(BM_EchoPingPong)
     ->ArgNames({"conns", "bytes"})

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "oslab/blocking_echo_server.hpp"
+#include "oslab/cli.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"Lab 4: blocking echo server, one thread per connection"};
@@ -27,7 +28,9 @@ int main(int argc, char** argv) {
     const std::map<std::string, oslab::LogLevel> levels{{"error", oslab::LogLevel::error},
                                                         {"info", oslab::LogLevel::info},
                                                         {"debug", oslab::LogLevel::debug}};
-    app.add_option("--host", options.host, "IPv4 address to listen on")->capture_default_str();
+    app.add_option("--host", options.host, "IPv4 address to listen on")
+        ->check(oslab::ipv4_check())
+        ->capture_default_str();
     app.add_option("--port", options.port, "TCP port (0: any free port)")->capture_default_str();
     app.add_option("--max-connections", options.max_connections,
                    "clients served at once (0: unlimited); extra ones are closed at once")
@@ -40,14 +43,8 @@ int main(int argc, char** argv) {
     app.add_option("--log-level", level_name, "error, info (connects and disconnects) or debug")
         ->check(CLI::IsMember({"error", "info", "debug"}))
         ->capture_default_str();
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "lab04_echo_server: {} (see --help)\n", e.what());
-        return 2;
-    }
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab04_echo_server"))
+        return *status;
     const auto level = levels.at(level_name);
     options.idle_timeout =
         std::chrono::milliseconds(static_cast<long long>(std::llround(idle_timeout * 1000)));

@@ -24,7 +24,7 @@
 #include <utility>
 
 #include "oslab/net.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 namespace {
@@ -38,18 +38,6 @@ std::string peer_name(const sockaddr_in& peer) {
     char text[INET_ADDRSTRLEN] = "?";
     ::inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
     return std::string(text) + ":" + std::to_string(ntohs(peer.sin_port));
-}
-
-// SO_RCVTIMEO / SO_SNDTIMEO: a blocking read()/write() on this socket gives up with EAGAIN after
-// `timeout` without progress. That is the whole idle timeout of a blocking server.
-void set_socket_timeouts(int fd, std::chrono::milliseconds timeout) {
-    timeval value{};
-    value.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    value.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-    check_syscall(::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value),
-                  "setsockopt(SO_RCVTIMEO)");
-    check_syscall(::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &value, sizeof value),
-                  "setsockopt(SO_SNDTIMEO)");
 }
 
 }  // namespace
@@ -168,7 +156,11 @@ bool BlockingEchoServer::accept_one() {
 void BlockingEchoServer::serve(std::uint64_t id, UniqueFd fd) {
     std::string how = "closed by the client";
     try {
-        if (options_.idle_timeout.count() > 0) set_socket_timeouts(fd.get(), options_.idle_timeout);
+        if (options_.idle_timeout.count() > 0) {
+            // SO_RCVTIMEO / SO_SNDTIMEO (oslab/net.hpp): a blocking read()/write() gives up with
+            // EAGAIN after this long without progress. That is the whole idle timeout here.
+            set_socket_timeouts(fd.get(), options_.idle_timeout);
+        }
         // 16 KiB on this thread's own stack: each connection's state lives on its thread.
         std::array<std::byte, 16 * 1024> buffer;
         for (;;) {

@@ -19,7 +19,7 @@
 
 #include "oslab/net.hpp"
 #include "oslab/not_implemented.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 namespace {
@@ -34,14 +34,8 @@ namespace {
     return std::string(text) + ":" + std::to_string(ntohs(peer.sin_port));
 }
 
-// SO_RCVTIMEO / SO_SNDTIMEO: a blocking read()/write() on `fd` fails with EAGAIN after `timeout`.
-[[maybe_unused]] void set_socket_timeouts(int fd, std::chrono::milliseconds timeout) {
-    timeval value{};
-    value.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    value.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-    check_syscall(::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value), "SO_RCVTIMEO");
-    check_syscall(::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &value, sizeof value), "SO_SNDTIMEO");
-}
+// Given in oslab/net.hpp: set_socket_timeouts(fd, timeout) (SO_RCVTIMEO / SO_SNDTIMEO): a blocking
+// read()/write() on `fd` fails with EAGAIN after `timeout`.
 
 }  // namespace
 

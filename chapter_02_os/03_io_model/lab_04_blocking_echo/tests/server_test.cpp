@@ -3,9 +3,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -18,24 +16,18 @@
 #include <vector>
 
 #include "echo_conformance.hpp"
+#include "eventually.hpp"
 #include "oslab/blocking_echo_server.hpp"
+#include "oslab/cpu_time.hpp"
+#include "oslab/fd_limit.hpp"
 #include "oslab/net.hpp"
 #include "oslab/proc_status.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
+using oslab::testing::eventually;
 using oslab::testing::TestClient;
-
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds limit = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
 
 // VmSize (virtual memory) of this process in KiB. A thread that ended but was never joined keeps
 // its whole stack mapped (8 MiB by default), so unreaped threads show up here.
@@ -46,13 +38,6 @@ std::size_t vm_size_kib() {
         if (line.rfind("VmSize:", 0) == 0) return std::stoul(line.substr(7));
     }
     return 0;
-}
-
-double cpu_seconds() {
-    rusage usage{};
-    ::getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 // Sanitizers (TSan) start a helper thread of their own with the first thread a process creates:
@@ -108,15 +93,11 @@ TEST(BlockingEchoServer, FinishedThreadsAreReapedWhileRunning) {
                               << " MiB over 200 finished connections: are their threads joined?";
 }
 
-// Restores the descriptor limit and closes the filler descriptors, whatever happens in the test.
+// Closes the filler descriptors and then restores the descriptor limit (members are destroyed in
+// reverse order), whatever happens in the test.
 struct FdExhaustion {
-    rlimit saved{};
+    oslab::ScopedFdLimit limit;
     std::vector<oslab::UniqueFd> fillers;
-    FdExhaustion() { ::getrlimit(RLIMIT_NOFILE, &saved); }
-    ~FdExhaustion() {
-        fillers.clear();
-        ::setrlimit(RLIMIT_NOFILE, &saved);
-    }
 };
 
 // EMFILE: accept4() cannot create the descriptor of the next client. The server must survive,
@@ -130,17 +111,15 @@ TEST(BlockingEchoServer, DescriptorExhaustionDoesNotSpinAndRecovers) {
 
     FdExhaustion guard;
     // A low limit, so that exhausting it is quick (and leaves the rest of the machine alone).
-    rlimit low = guard.saved;
-    low.rlim_cur = std::min<rlim_t>(guard.saved.rlim_cur, oslab::count_open_fds() + 64);
-    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+    guard.limit.set_soft(
+        std::min<rlim_t>(guard.limit.saved().rlim_cur, oslab::count_open_fds() + 64));
 
     // Client sockets first (they need descriptors), then fill every remaining descriptor.
     std::vector<oslab::UniqueFd> waiting;
     for (int i = 0; i < 4; ++i) {
         waiting.emplace_back(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
         ASSERT_TRUE(waiting.back().valid());
-        const timeval timeout{10, 0};
-        ::setsockopt(waiting.back().get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        oslab::set_socket_timeouts(waiting.back().get(), 10s);
     }
     for (;;) {
         oslab::UniqueFd filler(::dup(STDIN_FILENO));
@@ -152,18 +131,15 @@ TEST(BlockingEchoServer, DescriptorExhaustionDoesNotSpinAndRecovers) {
         ASSERT_LT(guard.fillers.size(), 100000u);
     }
     // connect() needs no new descriptor: the kernel completes the handshakes; accept4() fails.
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const auto address = oslab::ipv4_address("127.0.0.1", port);
     for (auto& fd : waiting) {
         ASSERT_EQ(::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address),
                   0);
     }
 
-    const double cpu_before = cpu_seconds();
+    const double cpu_before = oslab::process_cpu_seconds();
     std::this_thread::sleep_for(1500ms);
-    const double cpu_used = cpu_seconds() - cpu_before;
+    const double cpu_used = oslab::process_cpu_seconds() - cpu_before;
     // A server that retries accept() at once burns a whole core: ~1.5 s of CPU here.
     EXPECT_LT(cpu_used, 0.15) << "the accept loop spins while out of descriptors";
     EXPECT_EQ(old_client.echo("during"), "during") << "existing clients must be unharmed";

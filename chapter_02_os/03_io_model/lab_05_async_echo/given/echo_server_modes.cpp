@@ -1,6 +1,7 @@
-// Given code (identical in starter/ and solution/): maps a mode name to a server.
+// Given code (identical in starter/ and solution/): the table of Lab 5 servers. One row per mode.
 #include "oslab/echo_server_modes.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "oslab/asio_echo_server.hpp"
@@ -9,45 +10,85 @@
 #include "oslab/epoll_echo_server.hpp"
 
 namespace oslab {
+namespace {
 
-std::vector<std::string> echo_server_modes() {
-    return {"asio", "asio-pool", "asio-naive", "coro", "epoll", "epoll-et"};
+using Options = EchoServerOptions;
+
+std::vector<EchoMode> make_table() {
+    return {
+        {"asio", "Boost.Asio completion handlers, one io_context on one thread", 0,
+         [](const Options& o, std::size_t) { return std::make_unique<AsioEchoServer>(o); }},
+        {"asio-mt", "Boost.Asio, one io_context run by --threads threads (strands)", 2,
+         [](const Options& o, std::size_t threads) {
+             return std::make_unique<AsioThreadedEchoServer>(
+                 o, AsioThreadConfig{threads, AsioThreadModel::shared_context});
+         }},
+        {"asio-pool", "Boost.Asio, one io_context per thread, --threads of them", 2,
+         [](const Options& o, std::size_t threads) {
+             return std::make_unique<AsioThreadedEchoServer>(
+                 o, AsioThreadConfig{threads, AsioThreadModel::context_per_thread});
+         }},
+        {"asio-naive", "Boost.Asio's own example: 1 KiB reads, no TCP_NODELAY (the Nagle trap)", 0,
+         [](const Options& o, std::size_t) {
+             return std::make_unique<AsioEchoServer>(o, AsioTuning::naive());
+         },
+         "", /*compared=*/false},
+        {"coro", "Boost.Asio with C++20 coroutines (co_spawn, use_awaitable)", 0,
+         [](const Options& o, std::size_t) { return std::make_unique<CoroEchoServer>(o); },
+         CoroEchoServer::coroutines_supported()
+             ? ""
+             : "Boost.Asio C++20 coroutines are not supported by this compiler (GCC 12 builds "
+               "them; Clang 14 with Boost 1.74 does not)"},
+        {"epoll", "raw epoll(7), level-triggered, one thread", 0,
+         [](const Options& o, std::size_t) {
+             return std::make_unique<EpollEchoServer>(o, EpollConfig{false});
+         }},
+        {"epoll-et", "raw epoll(7), edge-triggered (EPOLLET), one thread", 0,
+         [](const Options& o, std::size_t) {
+             return std::make_unique<EpollEchoServer>(o, EpollConfig{true});
+         }},
+    };
 }
 
-std::unique_ptr<EchoServer> make_echo_server(std::string_view mode,
+}  // namespace
+
+const std::vector<EchoMode>& echo_modes() {
+    static const std::vector<EchoMode> table = make_table();
+    return table;
+}
+
+std::string echo_mode_names() {
+    std::string names;
+    for (const auto& mode : echo_modes())
+        names += (names.empty() ? "" : ", ") + mode.name;
+    return names;
+}
+
+const EchoMode& echo_mode(std::string_view name) {
+    for (const auto& mode : echo_modes()) {
+        if (mode.name == name) return mode;
+    }
+    throw std::invalid_argument("unknown mode '" + std::string(name) + "' (" + echo_mode_names() +
+                                ")");
+}
+
+std::unique_ptr<EchoServer> make_echo_server(std::string_view name,
                                              const EchoServerOptions& options,
                                              std::size_t threads) {
-    auto single_thread_only = [&] {
-        if (threads > 1) {
-            throw std::invalid_argument("--threads applies to modes asio and asio-pool only");
+    const EchoMode& mode = echo_mode(name);
+    if (!mode.unavailable.empty()) {
+        throw std::runtime_error("mode " + mode.name + ": " + mode.unavailable);
+    }
+    if (mode.default_threads == 0 && threads > 1) {
+        std::string threaded;
+        for (const auto& other : echo_modes()) {
+            if (other.default_threads > 0) threaded += (threaded.empty() ? "" : ", ") + other.name;
         }
-    };
-    if (mode == "asio") {
-        if (threads > 1) {
-            return std::make_unique<AsioThreadedEchoServer>(
-                options, AsioThreadConfig{threads, AsioThreadModel::shared_context});
-        }
-        return std::make_unique<AsioEchoServer>(options);
+        throw std::invalid_argument("mode " + mode.name + " runs one thread: --threads is for " +
+                                    threaded);
     }
-    if (mode == "asio-pool") {
-        return std::make_unique<AsioThreadedEchoServer>(
-            options,
-            AsioThreadConfig{threads == 0 ? 2 : threads, AsioThreadModel::context_per_thread});
-    }
-    if (mode == "asio-naive") {
-        single_thread_only();
-        return std::make_unique<AsioEchoServer>(options, AsioTuning::naive());
-    }
-    if (mode == "coro") {
-        single_thread_only();
-        return std::make_unique<CoroEchoServer>(options);
-    }
-    if (mode == "epoll" || mode == "epoll-et") {
-        single_thread_only();
-        return std::make_unique<EpollEchoServer>(options, EpollConfig{mode == "epoll-et"});
-    }
-    throw std::invalid_argument("unknown mode '" + std::string(mode) +
-                                "' (asio, asio-pool, asio-naive, coro, epoll, epoll-et)");
+    return mode.factory(options,
+                        threads == 0 ? std::max<std::size_t>(1, mode.default_threads) : threads);
 }
 
 }  // namespace oslab

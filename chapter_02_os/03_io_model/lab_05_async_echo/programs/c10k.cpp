@@ -1,38 +1,35 @@
-// lab05_c10k: the C10K experiment. For each server (Lab 4's blocking one, each Lab 5 mode):
+// lab05_c10k: the C10K experiment. For each server (Lab 4's blocking one, each compared row of
+// the Lab 5 mode table, oslab/echo_server_modes.hpp):
 //   start it as a child process (the programs next to this one in the bin directory), hold N idle
 //   connections to it, read /proc/<server pid>/status before and while holding (threads, VmRSS),
 //   check every connection still echoes, stop it with SIGTERM, and print one table row.
 //   lab05_c10k --connections 10000 --hold-seconds 2
 // Each server is a separate process, so the server's descriptors and this process's client
 // descriptors each need N (not 2N) under RLIMIT_NOFILE, and /proc shows the server alone.
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/core.h>
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "oslab/child_process.hpp"
+#include "oslab/cli.hpp"
+#include "oslab/cpu_time.hpp"
 #include "oslab/echo_load.hpp"
+#include "oslab/echo_program.hpp"
+#include "oslab/echo_server_modes.hpp"
+#include "oslab/fd_limit.hpp"
 #include "oslab/proc_status.hpp"
-#include "oslab/server_process.hpp"
-#include "oslab/unique_fd.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -44,25 +41,49 @@ struct ServerSpec {
     std::string name;
     std::string program;  // file name in the bin directory
     std::vector<std::string> args;
+    std::string unavailable;  // a mode this build does not have: skipped with this reason
 };
 
-// Same variant as this program: lab05_c10k runs the reference servers, lab05_c10k_starter yours.
-std::string variant_suffix() {
-    return std::string(OSLAB_VARIANT) == "starter" ? "_starter" : "";
+const std::string kBlocking = "blocking";  // Lab 4's server: not a row of Lab 5's table
+
+// Every server the experiment knows: Lab 4's, then the compared modes of the table.
+std::vector<std::string> server_names() {
+    std::vector<std::string> names{kBlocking};
+    for (const auto& mode : oslab::echo_modes()) {
+        if (mode.compared) names.push_back(mode.name);
+    }
+    return names;
 }
 
+// Same variant as this program: lab05_c10k runs the reference servers, lab05_c10k_starter yours.
 std::optional<ServerSpec> spec_for(const std::string& name) {
-    const std::string lab05 = "lab05_echo_server" + variant_suffix();
-    if (name == "blocking") return ServerSpec{name, "lab04_echo_server" + variant_suffix(), {}};
-    if (name == "asio") return ServerSpec{name, lab05, {"--mode", "asio"}};
-    if (name == "asio-mt") return ServerSpec{name, lab05, {"--mode", "asio", "--threads", "2"}};
-    if (name == "asio-pool") {
-        return ServerSpec{name, lab05, {"--mode", "asio-pool", "--threads", "2"}};
-    }
-    if (name == "coro" || name == "epoll" || name == "epoll-et") {
-        return ServerSpec{name, lab05, {"--mode", name}};
+    const auto variant_program = [](const char* program) {
+        return oslab::sibling_program(program, OSLAB_VARIANT).filename().string();
+    };
+    if (name == kBlocking) return ServerSpec{name, variant_program("lab04_echo_server"), {}, ""};
+    for (const auto& mode : oslab::echo_modes()) {
+        if (mode.name == name) {  // the mode's default thread count (--threads not given)
+            return ServerSpec{
+                name, variant_program("lab05_echo_server"), {"--mode", name}, mode.unavailable};
+        }
     }
     return std::nullopt;
+}
+
+// Starts a server program on a free port, returns its port (its stderr is kept in memory).
+std::uint16_t start_server(std::unique_ptr<oslab::ChildProcess>& child, const fs::path& program,
+                           const ServerSpec& spec) {
+    std::vector<std::string> argv{program.string()};
+    argv.insert(argv.end(), spec.args.begin(), spec.args.end());
+    argv.insert(argv.end(), {"--port", "0"});
+    child = std::make_unique<oslab::ChildProcess>(argv);
+    return oslab::wait_until_listening(*child, 5s);
+}
+
+// The first line the server wrote to its standard error (empty if none).
+std::string stderr_line(oslab::ChildProcess& child) {
+    const auto text = child.read_stderr();
+    return text.substr(0, text.find('\n'));
 }
 
 // System-wide kernel memory from /proc/meminfo (KiB): kernel stacks (16 KiB per thread on
@@ -81,19 +102,6 @@ std::size_t meminfo_kib(const std::string& field) {
     return 0;
 }
 
-// utime + stime of every thread of the process, live or exited (/proc/PID/stat fields 14, 15).
-double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
-    std::string field;
-    double ticks = 0;
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
-        if (i >= 14) ticks += std::stod(field);
-    }
-    return ticks / double(::sysconf(_SC_CLK_TCK));
-}
-
 // --load-bytes: a closed-loop load instead of idle connections. Besides messages/s, the server's
 // CPU time per message: robust on a busy machine, where throughput depends on the CPU share the
 // scheduler gives each process.
@@ -109,18 +117,23 @@ LoadRow run_load(const ServerSpec& spec, const fs::path& bin, std::size_t connec
     LoadRow row;
     row.name = spec.name;
     const auto program = bin / spec.program;
+    if (!spec.unavailable.empty()) {
+        row.error = "not in this build: " + spec.unavailable;
+        return row;
+    }
     if (!fs::exists(program)) {
         row.error = program.filename().string() + " not built";
         return row;
     }
     try {
-        oslab::ServerProcess child(program, spec.args);
+        std::unique_ptr<oslab::ChildProcess> server;
         oslab::LoadOptions options;
-        options.port = child.wait_listening(5s);
+        options.port = start_server(server, program, spec);
+        oslab::ChildProcess& child = *server;
         options.connections = connections;
         options.message_size = bytes;
         options.duration = duration;
-        const double before = cpu_seconds(child.pid());
+        const double before = oslab::process_cpu_seconds(child.pid());
         std::atomic<bool> running{true};
         std::thread sampler([&] {  // the most threads the server had during the run
             while (running) {
@@ -140,8 +153,9 @@ LoadRow run_load(const ServerSpec& spec, const fs::path& bin, std::size_t connec
         }
         running = false;
         sampler.join();
-        row.server_cpu_s = cpu_seconds(child.pid()) - before;  // includes the connects: small
-        if (child.terminate(10s) != 0) row.error = "exit: " + child.stderr_line();
+        row.server_cpu_s =
+            oslab::process_cpu_seconds(child.pid()) - before;  // includes the connects: small
+        if (child.stop(10s) != 0) row.error = "exit: " + stderr_line(child);
     } catch (const std::exception& e) {
         row.error = e.what();
     }
@@ -178,6 +192,11 @@ Row run_one(const ServerSpec& spec, const fs::path& bin, std::size_t connections
     row.name = spec.name;
     row.connections = connections;
     const auto program = bin / spec.program;
+    if (!spec.unavailable.empty()) {
+        row.error = "not in this build: " + spec.unavailable;
+        row.not_built = true;
+        return row;
+    }
     if (!fs::exists(program)) {
         row.error = program.filename().string() + " not built (configure with its lab too)";
         row.not_built = true;
@@ -185,13 +204,9 @@ Row run_one(const ServerSpec& spec, const fs::path& bin, std::size_t connections
     }
     const auto started = Clock::now();
     try {
-        oslab::ServerProcess child(program, spec.args);
-        std::uint16_t port = 0;
-        try {
-            port = child.wait_listening(5s);
-        } catch (const std::exception& e) {
-            throw std::runtime_error(std::string(e.what()) + ": " + child.stderr_line());
-        }
+        std::unique_ptr<oslab::ChildProcess> server;
+        const std::uint16_t port = start_server(server, program, spec);
+        oslab::ChildProcess& child = *server;
         std::this_thread::sleep_for(200ms);  // let it settle (threads started, pages touched)
         row.before = sample(child.pid());
         oslab::HoldOptions options;
@@ -209,15 +224,12 @@ Row run_one(const ServerSpec& spec, const fs::path& bin, std::size_t connections
             std::this_thread::sleep_for(300ms);
             row.held = sample(child.pid());
         });
-        row.exit_status = child.terminate(10s);
+        row.exit_status = child.stop(10s);
         if (row.exit_status != 0)
-            row.error = "exit " + std::to_string(row.exit_status) + ": " + child.stderr_line();
+            row.error = "exit " + std::to_string(row.exit_status) + ": " + stderr_line(child);
     } catch (const std::exception& e) {
         row.error = e.what();
     }
-    // A server this build cannot have (coroutines with Clang 14 + Boost 1.74) is skipped, not
-    // failed.
-    if (row.error.find("not supported by this compiler") != std::string::npos) row.not_built = true;
     row.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return row;
 }
@@ -241,16 +253,17 @@ int main(int argc, char** argv) {
     CLI::App app{"C10K: threads and memory of each echo server while it holds N idle connections"};
     std::size_t connections = 10000;
     double hold_seconds = 2;
-    std::vector<std::string> servers{"blocking", "asio",  "asio-mt", "asio-pool",
-                                     "coro",     "epoll", "epoll-et"};
+    std::vector<std::string> servers = server_names();
+    std::string server_list;
+    for (const auto& name : servers)
+        server_list += (server_list.empty() ? "" : " ") + name;
     std::string bin_dir;
     bool json = false;
     app.add_option("--connections", connections, "idle connections to hold")
         ->check(CLI::Range(1, 200000));
     app.add_option("--hold-seconds", hold_seconds, "how long to hold them")
         ->check(CLI::Range(0.0, 600.0));
-    app.add_option("--servers", servers,
-                   "blocking asio asio-mt asio-pool coro epoll epoll-et (default: all)")
+    app.add_option("--servers", servers, "comma-separated, of: " + server_list + " (default: all)")
         ->delimiter(',');
     app.add_option("--bin-dir", bin_dir, "where the server programs are (default: next to this)");
     app.add_flag("--json", json, "print JSON instead of the table");
@@ -262,19 +275,12 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 1 << 20));
     app.add_option("--load-seconds", load_seconds, "duration of the --load-bytes run")
         ->check(CLI::Range(0.1, 600.0));
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "lab05_c10k: %s\n", e.what());
-        return 2;
-    }
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab05_c10k")) return *status;
     std::vector<ServerSpec> specs;
     for (const auto& name : servers) {
         auto spec = spec_for(name);
         if (!spec) {
-            std::fprintf(stderr, "lab05_c10k: unknown server '%s'\n", name.c_str());
+            fmt::print(stderr, "lab05_c10k: unknown server '{}' (known: {})\n", name, server_list);
             return 2;
         }
         specs.push_back(*spec);
@@ -285,22 +291,20 @@ int main(int argc, char** argv) {
     // Each side needs one descriptor per connection plus a few: this process for the clients and
     // the server (which inherits this limit through fork/exec) for the accepted sockets.
     const std::size_t wanted = connections + 64;
-    rlimit limit{};
-    ::getrlimit(RLIMIT_NOFILE, &limit);
+    const rlimit limit = oslab::fd_limit();
     if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < wanted) {
-        std::fprintf(
-            stderr,
-            "lab05_c10k: the descriptor hard limit (ulimit -Hn) is %llu, but %zu "
-            "connections need %zu per process. Raise it (ulimit -Hn as root, "
-            "/etc/security/limits.conf, systemd LimitNOFILE) or use --connections %llu\n",
-            static_cast<unsigned long long>(limit.rlim_max), connections, wanted,
-            static_cast<unsigned long long>(limit.rlim_max > 64 ? limit.rlim_max - 64 : 1));
+        fmt::print(stderr,
+                   "lab05_c10k: the descriptor hard limit (ulimit -Hn) is {}, but {} connections "
+                   "need {} per process. Raise it (ulimit -Hn as root, /etc/security/limits.conf, "
+                   "systemd LimitNOFILE) or use --connections {}\n",
+                   limit.rlim_max, connections, wanted,
+                   limit.rlim_max > 64 ? limit.rlim_max - 64 : 1);
         return 3;
     }
     const std::size_t soft = oslab::raise_fd_limit(wanted);
     if (soft < wanted) {
-        std::fprintf(stderr, "lab05_c10k: could not raise RLIMIT_NOFILE to %zu (got %zu)\n", wanted,
-                     soft);
+        fmt::print(stderr, "lab05_c10k: could not raise RLIMIT_NOFILE to {} (got {})\n", wanted,
+                   soft);
         return 3;
     }
     const auto hold = std::chrono::milliseconds(static_cast<long long>(hold_seconds * 1000));
@@ -320,7 +324,7 @@ int main(int argc, char** argv) {
             if (!row.error.empty()) {
                 fmt::print("{:<10} skipped: {}\n", row.name, row.error);
                 load_ok = load_ok && (row.error.find("not built") != std::string::npos ||
-                                      row.error.find("not supported") != std::string::npos);
+                                      row.error.find("not in this build") != std::string::npos);
                 continue;
             }
             const double per_msg =

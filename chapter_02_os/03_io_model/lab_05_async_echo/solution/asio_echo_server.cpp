@@ -6,16 +6,15 @@
 // syscalls itself, and then invokes the completion handlers. One thread, any number of sessions.
 #include "oslab/asio_echo_server.hpp"
 
-#include <utility>  // before Boost 1.74's asio.hpp: its awaitable.hpp needs std::exchange
-
 #include <array>
 #include <atomic>
-#include <boost/asio.hpp>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
 #include <unordered_set>
 #include <vector>
+
+#include "oslab/asio.hpp"
 
 namespace oslab {
 

@@ -8,11 +8,8 @@
 // The registry of live sessions (for stop()) is touched from every thread: it needs a mutex.
 #include "oslab/asio_threaded_echo_server.hpp"
 
-#include <utility>  // before Boost 1.74's asio.hpp: its awaitable.hpp needs std::exchange
-
 #include <array>
 #include <atomic>
-#include <boost/asio.hpp>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -20,6 +17,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "oslab/asio.hpp"
 
 namespace oslab {
 

@@ -9,20 +9,14 @@
 #include <stdexcept>
 
 #if OSLAB_HAVE_ASIO_COROUTINES
-#include <utility>  // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>
-
 #include <array>
 #include <atomic>
-#include <boost/asio.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <memory>
 #include <thread>
 #include <unordered_set>
+
+#include "oslab/asio.hpp"  // with the coroutine headers
 
 namespace oslab {
 

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "oslab/net.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 #include "oslab/unique_fd.hpp"
 
 namespace oslab {

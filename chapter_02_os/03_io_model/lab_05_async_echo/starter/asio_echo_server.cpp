@@ -2,16 +2,14 @@
 // Read the README section "Step 1: Asio with completion handlers" first.
 //
 // Given: the shape (Impl, Session, the session registry, the counters). Yours: the TODOs.
-#include <utility>  // before Boost 1.74's asio.hpp: its awaitable.hpp needs std::exchange
-
 #include <atomic>
-#include <boost/asio.hpp>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
 #include <unordered_set>
 #include <vector>
 
+#include "oslab/asio.hpp"  // Boost.Asio (and the Boost 1.74 workaround)
 #include "oslab/asio_echo_server.hpp"
 #include "oslab/not_implemented.hpp"
 

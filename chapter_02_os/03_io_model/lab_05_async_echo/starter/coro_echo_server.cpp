@@ -6,8 +6,8 @@
 // connections and a `stopping` flag. listener() is `for (;;) { co_await async_accept(...); ...
 // co_spawn( io, session(...), detached); }`; session() loops `co_await async_read_some` / `co_await
 // async_write` with redirect_error(use_awaitable, ec); an idle watchdog coroutine shares the
-// socket through a shared_ptr. Guard every Asio coroutine include with OSLAB_HAVE_ASIO_COROUTINES
-// and include <utility> first (Boost 1.74's awaitable.hpp needs std::exchange).
+// socket through a shared_ptr. Guard the Asio code with OSLAB_HAVE_ASIO_COROUTINES and include
+// "oslab/asio.hpp": it brings the coroutine headers where they exist (and Boost 1.74's workaround).
 #include <stdexcept>
 
 #include "oslab/coro_echo_server.hpp"

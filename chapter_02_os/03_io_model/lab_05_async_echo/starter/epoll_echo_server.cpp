@@ -20,7 +20,7 @@
 #include "oslab/epoll_echo_server.hpp"
 #include "oslab/net.hpp"
 #include "oslab/not_implemented.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 #include "oslab/unique_fd.hpp"
 
 namespace oslab {

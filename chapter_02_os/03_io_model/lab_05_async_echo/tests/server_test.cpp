@@ -1,8 +1,6 @@
 // Lab 5 cases beyond the shared suite: the mode factory, the Nagle-prone "naive" tuning still
 // echoing correctly, threads really used by the multi-thread layouts, and accept() running out of
 // descriptors (EMFILE) without spinning.
-#include <sys/resource.h>
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -15,9 +13,10 @@
 #include "echo_conformance.hpp"
 #include "oslab/asio_echo_server.hpp"
 #include "oslab/asio_threaded_echo_server.hpp"
-#include "oslab/coro_echo_server.hpp"
+#include "oslab/cpu_time.hpp"
 #include "oslab/echo_server_modes.hpp"
 #include "oslab/epoll_echo_server.hpp"
+#include "oslab/fd_limit.hpp"
 #include "oslab/proc_status.hpp"
 
 namespace {
@@ -26,13 +25,13 @@ using namespace std::chrono_literals;
 using oslab::testing::TestClient;
 
 TEST(Modes, EveryModeEchoes) {
-    for (const auto& mode : oslab::echo_server_modes()) {
-        if (mode == "coro" && !oslab::CoroEchoServer::coroutines_supported()) continue;
-        SCOPED_TRACE("mode " + mode);
-        auto server = oslab::make_echo_server(mode, {});
+    for (const auto& mode : oslab::echo_modes()) {
+        if (!mode.unavailable.empty()) continue;
+        SCOPED_TRACE("mode " + mode.name);
+        auto server = oslab::make_echo_server(mode.name, {});
         const auto port = server->start();
         TestClient client(port);
-        EXPECT_EQ(client.echo("mode " + mode), "mode " + mode);
+        EXPECT_EQ(client.echo("mode " + mode.name), "mode " + mode.name);
         server->stop();
     }
 }
@@ -40,7 +39,21 @@ TEST(Modes, EveryModeEchoes) {
 TEST(Modes, BadModeOrThreadCountIsRejected) {
     EXPECT_THROW(oslab::make_echo_server("select", {}), std::invalid_argument);
     EXPECT_THROW(oslab::make_echo_server("epoll", {}, 4), std::invalid_argument);
-    EXPECT_NO_THROW(oslab::make_echo_server("asio", {}, 4));
+    EXPECT_THROW(oslab::make_echo_server("asio", {}, 4), std::invalid_argument)
+        << "asio is the one-thread server: the shared-context layout is its own mode, asio-mt";
+    EXPECT_NO_THROW(oslab::make_echo_server("asio-mt", {}, 4));
+}
+
+TEST(Modes, AModeNotInThisBuildThrowsItsReason) {
+    for (const auto& mode : oslab::echo_modes()) {
+        if (mode.unavailable.empty()) continue;
+        try {
+            oslab::make_echo_server(mode.name, {});
+            ADD_FAILURE() << mode.name << " is not in this build: make_echo_server must throw";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find(mode.unavailable), std::string::npos) << e.what();
+        }
+    }
 }
 
 // AsioTuning::naive() is Asio's shipped example (1 KiB reads, Nagle on): slow on 4 KiB messages
@@ -88,25 +101,6 @@ TEST(AsioThreaded, ManyClientsOverContexts) {
     EXPECT_EQ(server.active_connections(), 16u);
 }
 
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-// Restores the descriptor limit at the end of a case.
-struct FdLimitGuard {
-    rlimit saved{};
-    FdLimitGuard() { getrlimit(RLIMIT_NOFILE, &saved); }
-    ~FdLimitGuard() { setrlimit(RLIMIT_NOFILE, &saved); }
-    void set_soft(rlim_t soft) const {
-        rlimit lowered = saved;
-        lowered.rlim_cur = soft;
-        ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
-    }
-};
-
 // Runs out of descriptors on purpose: with the soft limit a few above what is open, clients are
 // connected (the kernel completes the handshake) until the server's accept() fails with EMFILE.
 // The server must not spin while the client waits in the backlog, and must serve it once a
@@ -117,7 +111,7 @@ void emfile_case(oslab::EchoServer& server) {
     clients.push_back(std::make_unique<TestClient>(port, 300ms));
     ASSERT_EQ(clients.back()->echo("warm"), "warm");
 
-    FdLimitGuard guard;
+    oslab::ScopedFdLimit guard;
     rlim_t soft = oslab::count_open_fds() + 4;
     guard.set_soft(soft);
     bool starved = false;
@@ -134,15 +128,15 @@ void emfile_case(oslab::EchoServer& server) {
     }
     ASSERT_TRUE(starved) << "the server never ran out of descriptors";
 
-    const double cpu_before = cpu_seconds();
+    const double cpu_before = oslab::process_cpu_seconds();
     std::this_thread::sleep_for(500ms);
-    const double cpu_used = cpu_seconds() - cpu_before;
+    const double cpu_used = oslab::process_cpu_seconds() - cpu_before;
     EXPECT_LT(cpu_used, 0.25) << "the process burnt " << cpu_used
                               << " s of CPU in 0.5 s while accept() failed: a spin";
 
     // Free descriptors: the waiting client must now be accepted and served.
     clients.erase(clients.begin());
-    guard.set_soft(guard.saved.rlim_cur);
+    guard.set_soft(guard.saved().rlim_cur);
     std::string got;
     for (int i = 0; i < 10 && got.size() < 5; ++i) {
         const auto outcome = clients.back()->read_once(16, &got);

@@ -10,6 +10,8 @@
 #include <functional>
 #include <string>
 
+#include "oslab/fd_limit.hpp"  // raise_fd_limit: one descriptor per connection
+
 namespace oslab {
 
 struct LoadOptions {
@@ -46,10 +48,6 @@ struct HoldResult {
     std::size_t echoed_at_end = 0;  // of those, how many still echoed a message after the hold
     std::uint64_t errors = 0;
 };
-
-// Raises this process's RLIMIT_NOFILE soft limit as far as needed (up to the hard limit) and
-// returns the new soft limit.
-std::size_t raise_fd_limit(std::size_t wanted);
 
 // Opens `connections` connections, keeps them idle for `hold`, then checks each still echoes.
 // on_held (if set) runs while every connection is open, e.g. to sample the server's /proc.

@@ -2,6 +2,9 @@
 // Every function checks its system calls and throws std::system_error naming the call.
 #pragma once
 
+#include <netinet/in.h>
+
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -10,6 +13,11 @@
 #include "oslab/unique_fd.hpp"
 
 namespace oslab {
+
+// The one IPv4 address parser of the course: a dotted quad ("127.0.0.1", "0.0.0.0" for every
+// interface), parsed by inet_pton, and the port in network byte order. No host names: throws
+// std::invalid_argument naming the text otherwise.
+sockaddr_in ipv4_address(const std::string& host, std::uint16_t port);
 
 // socket + SO_REUSEADDR + bind + listen. Port 0 lets the kernel pick a free port.
 // extra_flags is OR-ed into the socket type (e.g. SOCK_NONBLOCK for an event loop).
@@ -21,6 +29,10 @@ std::uint16_t local_port(int socket_fd);
 
 // socket + connect (blocking), TCP_NODELAY set: small echo messages are sent at once.
 UniqueFd connect_tcp(const std::string& host, std::uint16_t port);
+
+// SO_RCVTIMEO / SO_SNDTIMEO: a blocking read()/recv() or write()/send() on this socket gives up
+// with EAGAIN after `timeout` without progress (0: wait forever, the default).
+void set_socket_timeouts(int fd, std::chrono::milliseconds timeout);
 
 // One read(): returns the number of bytes read, 0 at end of stream (the peer closed its side).
 // Retries on EINTR (a signal interrupted the call before any data arrived).

@@ -9,7 +9,7 @@
 
 #include <cerrno>
 
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 #include "oslab/unique_fd.hpp"
 
 namespace oslab {

@@ -1,5 +1,5 @@
+// The starter convention's exception (see oslab/not_implemented.hpp).
 #include "oslab/not_implemented.hpp"
-#include "oslab/system_error.hpp"
 
 namespace oslab {
 
@@ -8,9 +8,5 @@ NotImplemented::NotImplemented(const std::string& lab, const std::string& functi
                                const std::string& section)
     : std::logic_error("not implemented: " + what + " [" + lab + ", " + function + "()] -> see " +
                        readme + ", section \"" + section + "\"") {}
-
-void throw_errno(const char* call) {
-    throw std::system_error(errno, std::generic_category(), call);
-}
 
 }  // namespace oslab
