@@ -33,9 +33,18 @@ using EchoServerFactory = std::function<std::unique_ptr<EchoServer>(const EchoSe
 struct EchoServerCase {
     std::string name;
     EchoServerFactory make;
+    // Optional: returns why this server cannot run here (e.g. "io_uring is disabled: ..."), or ""
+    // when it can. A non-empty reason skips every case with that message instead of failing it.
+    std::function<std::string()> unavailable = {};
 };
 
-class EchoConformance : public ::testing::TestWithParam<EchoServerCase> {};
+class EchoConformance : public ::testing::TestWithParam<EchoServerCase> {
+protected:
+    void SetUp() override {
+        if (!GetParam().unavailable) return;
+        if (const auto reason = GetParam().unavailable(); !reason.empty()) GTEST_SKIP() << reason;
+    }
+};
 
 // GoogleTest prints a parameter in test listings ("# GetParam() = ..."); without this it would
 // dump the object's bytes, which change from run to run. CMake's gtest_discover_tests turns
@@ -87,3 +96,13 @@ private:
                              ::testing::Values(EchoServerCase{#case_name, (factory)})); \
     }                                                                                   \
     static_assert(true, "require a semicolon after OSLAB_ECHO_CONFORMANCE(...)")
+
+// The same for a server that may be unavailable on this machine: `unavailable` returns the
+// reason ("" when it can run); each case is then skipped with it.
+#define OSLAB_ECHO_CONFORMANCE_UNLESS(case_name, factory, unavailable)               \
+    namespace oslab::testing {                                                       \
+    INSTANTIATE_TEST_SUITE_P(case_name, EchoConformance,                             \
+                             ::testing::Values(EchoServerCase{#case_name, (factory), \
+                                                              (unavailable)}));      \
+    }                                                                                \
+    static_assert(true, "require a semicolon after OSLAB_ECHO_CONFORMANCE_UNLESS(...)")

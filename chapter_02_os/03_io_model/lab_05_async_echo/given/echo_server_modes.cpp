@@ -7,11 +7,12 @@
 #include "oslab/asio_threaded_echo_server.hpp"
 #include "oslab/coro_echo_server.hpp"
 #include "oslab/epoll_echo_server.hpp"
+#include "oslab/uring_echo_server.hpp"
 
 namespace oslab {
 
 std::vector<std::string> echo_server_modes() {
-    return {"asio", "asio-pool", "asio-naive", "coro", "epoll", "epoll-et"};
+    return {"asio", "asio-pool", "asio-naive", "coro", "epoll", "epoll-et", "uring"};
 }
 
 std::unique_ptr<EchoServer> make_echo_server(std::string_view mode,
@@ -45,6 +46,10 @@ std::unique_ptr<EchoServer> make_echo_server(std::string_view mode,
     if (mode == "epoll" || mode == "epoll-et") {
         single_thread_only();
         return std::make_unique<EpollEchoServer>(options, EpollConfig{mode == "epoll-et"});
+    }
+    if (mode == "uring") {
+        single_thread_only();
+        return std::make_unique<UringEchoServer>(options);
     }
     throw std::invalid_argument("unknown mode '" + std::string(mode) +
                                 "' (asio, asio-pool, asio-naive, coro, epoll, epoll-et)");

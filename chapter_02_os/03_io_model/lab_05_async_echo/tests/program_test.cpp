@@ -1,14 +1,22 @@
 // lab05_echo_server and lab05_c10k as a user runs them: the output contract, the exit statuses.
 // Every wait is bounded; a child left behind is killed by the Process destructor.
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <regex>
 #include <string>
 #include <thread>
@@ -17,6 +25,7 @@
 #include "echo_conformance.hpp"
 #include "oslab/coro_echo_server.hpp"
 #include "oslab/unique_fd.hpp"
+#include "oslab/uring_echo_server.hpp"
 
 namespace {
 
@@ -25,7 +34,8 @@ using Clock = std::chrono::steady_clock;
 
 class Process {
 public:
-    explicit Process(std::vector<std::string> args) {
+    // in_child, if given, runs in the child just before exec (async-signal-safe calls only).
+    explicit Process(std::vector<std::string> args, void (*in_child)() = nullptr) {
         int out[2], err[2];
         if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
             throw std::runtime_error("pipe2");
@@ -33,6 +43,7 @@ public:
         if (pid_ == 0) {
             ::dup2(out[1], STDOUT_FILENO);
             ::dup2(err[1], STDERR_FILENO);
+            if (in_child != nullptr) in_child();
             std::vector<char*> argv;
             for (auto& a : args)
                 argv.push_back(a.data());
@@ -141,6 +152,60 @@ TEST(EchoServerProgram, AsioPool) {
 TEST(EchoServerProgram, AsioNaive) {
     serves_and_stops({"--mode", "asio-naive"}, SIGTERM);
 }
+TEST(EchoServerProgram, uringListensEchoesAndExitsOnSigterm) {
+    if (const auto probe = oslab::probe_io_uring(); !probe.ok) GTEST_SKIP() << probe.reason;
+    serves_and_stops({"--mode", "uring"}, SIGTERM);
+}
+
+#if defined(__x86_64__)
+constexpr std::uint32_t kAuditArch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+constexpr std::uint32_t kAuditArch = AUDIT_ARCH_AARCH64;
+#else
+constexpr std::uint32_t kAuditArch = 0;  // the seccomp case is skipped
+#endif
+
+// What Docker's default seccomp profile does to io_uring: io_uring_setup fails with EPERM. A
+// filter of the same effect, installed in the child before exec (filters survive execve).
+// Exits 99 if this kernel does not let us install one.
+void block_io_uring_setup_like_docker() {
+    static sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kAuditArch, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    static sock_fprog program{sizeof filter / sizeof filter[0], filter};
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) {
+        ::_exit(99);
+    }
+}
+
+// Where io_uring is blocked, --mode uring prints one line that says why and exits non-zero.
+TEST(EchoServerProgram, uringBlockedBySeccompSaysWhyInOneLine) {
+    if (kAuditArch == 0) GTEST_SKIP() << "no seccomp architecture constant for this CPU here";
+    Process p({OSLAB_PROGRAM_ECHO_SERVER, "--mode", "uring", "--port", "0"},
+              block_io_uring_setup_like_docker);
+    const int status = p.wait();
+    if (status == 99) GTEST_SKIP() << "this kernel refused to install a seccomp filter";
+    const auto err = p.all_stderr(1s);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(status, -1000) << "did not exit";
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << "stderr: " << err;
+#if OSLAB_HAVE_LIBURING
+    EXPECT_NE(err.find("io_uring unavailable: io_uring_setup: EPERM (blocked by a seccomp"),
+              std::string::npos)
+        << err;
+#else
+    EXPECT_NE(err.find("built without liburing"), std::string::npos) << err;
+#endif
+    EXPECT_EQ(p.all_stdout(200ms), "");
+}
+
 TEST(EchoServerProgram, Coroutines) {
     if (!oslab::CoroEchoServer::coroutines_supported()) GTEST_SKIP() << "no Asio coroutines here";
     serves_and_stops({"--mode", "coro"}, SIGTERM);
@@ -164,6 +229,7 @@ TEST(EchoServerProgram, RejectsBadInput) {
     rejects({"--mode", "select"});
     rejects({"--port", "70000"});
     rejects({"--mode", "epoll", "--threads", "3"});
+    rejects({"--mode", "uring", "--threads", "2"});
     rejects({"--no-such-flag"});
     rejects({"--host", "not-an-address", "--port", "0"});
 }

@@ -19,6 +19,7 @@
 #include "oslab/echo_server_modes.hpp"
 #include "oslab/epoll_echo_server.hpp"
 #include "oslab/proc_status.hpp"
+#include "oslab/uring_echo_server.hpp"
 
 namespace {
 
@@ -28,6 +29,7 @@ using oslab::testing::TestClient;
 TEST(Modes, EveryModeEchoes) {
     for (const auto& mode : oslab::echo_server_modes()) {
         if (mode == "coro" && !oslab::CoroEchoServer::coroutines_supported()) continue;
+        if (mode == "uring" && !oslab::probe_io_uring().ok) continue;  // uring_test.cpp says why
         SCOPED_TRACE("mode " + mode);
         auto server = oslab::make_echo_server(mode, {});
         const auto port = server->start();
@@ -40,6 +42,7 @@ TEST(Modes, EveryModeEchoes) {
 TEST(Modes, BadModeOrThreadCountIsRejected) {
     EXPECT_THROW(oslab::make_echo_server("select", {}), std::invalid_argument);
     EXPECT_THROW(oslab::make_echo_server("epoll", {}, 4), std::invalid_argument);
+    EXPECT_THROW(oslab::make_echo_server("uring", {}, 2), std::invalid_argument);
     EXPECT_NO_THROW(oslab::make_echo_server("asio", {}, 4));
 }
 
@@ -111,15 +114,27 @@ struct FdLimitGuard {
 // connected (the kernel completes the handshake) until the server's accept() fails with EMFILE.
 // The server must not spin while the client waits in the backlog, and must serve it once a
 // descriptor is free again.
-void emfile_case(oslab::EchoServer& server) {
+//
+// limit_before_start: lower the limit before start(), not after the first client. io_uring's
+// accept reads RLIMIT_NOFILE when its SQE is prepared (the kernel's io_accept_prep), so a
+// multishot accept armed by start() keeps the limit of that moment for as long as it stays armed.
+void emfile_case(oslab::EchoServer& server, bool limit_before_start = false) {
+    FdLimitGuard guard;
+    rlim_t soft = 0;
+    if (limit_before_start) {
+        // The server's listener, eventfd and ring, the warm client's two ends, and 4 to spare.
+        soft = oslab::count_open_fds() + 9;
+        guard.set_soft(soft);
+    }
     const auto port = server.start();
     std::vector<std::unique_ptr<TestClient>> clients;
     clients.push_back(std::make_unique<TestClient>(port, 300ms));
     ASSERT_EQ(clients.back()->echo("warm"), "warm");
 
-    FdLimitGuard guard;
-    rlim_t soft = oslab::count_open_fds() + 4;
-    guard.set_soft(soft);
+    if (!limit_before_start) {
+        soft = oslab::count_open_fds() + 4;
+        guard.set_soft(soft);
+    }
     bool starved = false;
     for (int i = 0; i < 12 && !starved; ++i) {
         try {
@@ -169,6 +184,15 @@ TEST(Emfile, EpollLevelTriggeredBacksOffAndRecovers) {
 TEST(Emfile, EpollEdgeTriggeredBacksOffAndRecovers) {
     oslab::EpollEchoServer server({}, {true});
     emfile_case(server);
+}
+
+// io_uring: the multishot accept completes with -EMFILE; the server pauses it (a timeout SQE) and
+// re-arms it, and says so in its counters.
+TEST(Emfile, uringBacksOffAndRecovers) {
+    if (const auto probe = oslab::probe_io_uring(); !probe.ok) GTEST_SKIP() << probe.reason;
+    oslab::UringEchoServer server({});
+    emfile_case(server, /*limit_before_start=*/true);
+    EXPECT_GE(server.counters().accept_backoffs, 1u);
 }
 
 }  // namespace

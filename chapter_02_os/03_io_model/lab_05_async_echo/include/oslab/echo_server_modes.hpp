@@ -13,7 +13,8 @@ namespace oslab {
 
 // "asio" (threads 1: AsioEchoServer; threads > 1: one io_context run by N threads, strands),
 // "asio-pool" (one io_context per thread), "asio-naive" (Asio's example: 1 KiB, no TCP_NODELAY),
-// "coro", "epoll", "epoll-et".
+// "coro", "epoll", "epoll-et", "uring" (io_uring; where it is unavailable, start() throws saying
+// why).
 std::vector<std::string> echo_server_modes();
 
 // threads 0 means the mode's default (1; 2 for asio-pool). Throws std::invalid_argument for an
