@@ -64,6 +64,7 @@ struct UringEchoServer::Impl {
     bool accept_paused = false;          // EMFILE back-off: accept again at accept_paused_until
     bool timer_armed = false;            // the one IORING_OP_TIMEOUT is pending
     bool stopping = false;               // stop() was called: drain, then leave the loop
+    bool sweep_due = false;              // the timer fired: look for idle clients after the batch
     std::size_t refused_closes = 0;      // closes in flight for clients over max_connections
     Clock::time_point accept_paused_until{};
     __kernel_timespec timer_interval{};  // read by the kernel when the timeout SQE is submitted
@@ -86,6 +87,7 @@ struct UringEchoServer::Impl {
     void arm_accept();
     void on_accept(int result, std::uint32_t flags);
     void on_timer();
+    void sweep_idle();
     // One connection (yours: uring_connection.cpp).
     void arm_recv(std::uint64_t id, uring::Connection& c);
     void on_recv(std::uint64_t id, int result, std::uint32_t flags);
