@@ -23,6 +23,30 @@ oslab_require(CLI11 CONFIG PACKAGE libcli11-dev)                     # command-l
 
 include(GoogleTest)
 
+# liburing (optional): Lab 5's io_uring echo server (--mode uring, Step 7). Without it every other
+# part builds, and that mode exists but reports "built without liburing". OSLAB_WITH_LIBURING=OFF
+# builds without it on purpose (to check that path). Found through pkg-config: Debian 12's
+# liburing-dev (2.3) ships liburing.pc but no CMake package.
+option(OSLAB_WITH_LIBURING "Build Lab 5's io_uring server when liburing is installed" ON)
+set(OSLAB_HAVE_LIBURING OFF)
+if(OSLAB_WITH_LIBURING)
+    find_package(PkgConfig QUIET)
+    if(PkgConfig_FOUND)
+        pkg_check_modules(URING QUIET IMPORTED_TARGET liburing>=2.3)
+    endif()
+    if(URING_FOUND)
+        set(OSLAB_HAVE_LIBURING ON)
+        message(STATUS "oslab: liburing ${URING_VERSION} found: Lab 5 builds the io_uring server")
+    else()
+        message(STATUS "oslab: liburing >= 2.3 not found (Debian/Ubuntu package liburing-dev, or "
+                       "run scripts/setup.sh): Lab 5's --mode uring is built without it and says "
+                       "so; everything else builds")
+    endif()
+else()
+    message(STATUS "oslab: OSLAB_WITH_LIBURING=OFF: Lab 5's --mode uring is built without "
+                   "liburing and says so")
+endif()
+
 # C++20 coroutines with Boost.Asio (use_awaitable). GCC 12 has them; Clang 14 with libstdc++ and
 # Boost 1.74 does not compile them. Labs that need them check OSLAB_HAVE_ASIO_COROUTINES.
 include(CheckCXXSourceCompiles)

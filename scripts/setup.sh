@@ -18,6 +18,7 @@ PACKAGES=(
   libboost-dev       # Boost.Asio (header-only): Labs 2 and 5
   libfmt-dev         # fmt: formatted output in programs
   libcli11-dev       # CLI11: command-line flags of the lab programs
+  liburing-dev       # liburing: Lab 5's io_uring server (optional: without it that mode says so)
   strace             # system-call tracing: Lab 1's clone-flags test, the exercises
   gnuplot-nox        # plots in the chapter report
   inotify-tools      # inotifywait: 'scripts/lab watch'

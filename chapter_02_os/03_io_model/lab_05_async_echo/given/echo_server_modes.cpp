@@ -8,11 +8,19 @@
 #include "oslab/asio_threaded_echo_server.hpp"
 #include "oslab/coro_echo_server.hpp"
 #include "oslab/epoll_echo_server.hpp"
+#include "oslab/uring_echo_server.hpp"
 
 namespace oslab {
 namespace {
 
 using Options = EchoServerOptions;
+
+// io_uring can be missing at run time (old kernel, sysctl, seccomp) or at build time (no
+// liburing): the probe says which, in one line, and the row carries it.
+std::string uring_unavailable() {
+    const UringAvailability availability = probe_io_uring();
+    return availability.ok ? "" : availability.reason;
+}
 
 std::vector<EchoMode> make_table() {
     return {
@@ -47,6 +55,9 @@ std::vector<EchoMode> make_table() {
          [](const Options& o, std::size_t) {
              return std::make_unique<EpollEchoServer>(o, EpollConfig{true});
          }},
+        {"uring", "io_uring(7): multishot accept and recv into one provided-buffer ring, one thread",
+         0, [](const Options& o, std::size_t) { return std::make_unique<UringEchoServer>(o); },
+         uring_unavailable()},
     };
 }
 

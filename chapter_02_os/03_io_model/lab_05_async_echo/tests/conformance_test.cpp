@@ -10,6 +10,7 @@
 #include "echo_conformance.hpp"
 #include "oslab/coro_echo_server.hpp"
 #include "oslab/echo_server_modes.hpp"
+#include "oslab/uring_echo_server.hpp"
 
 namespace oslab::testing {
 namespace {
@@ -28,6 +29,16 @@ std::vector<EchoServerCase> every_mode() {
                          },
                          mode.unavailable});
     }
+    // io_uring as on an older kernel, on this one: single-shot recv, and COOP_TASKRUN instead of
+    // DEFER_TASKRUN. Named after the mode, so `ctest -R uring` selects it too.
+    cases.push_back({"uringFallbacks",
+                     [](const EchoServerOptions& options) {
+                         UringConfig config;
+                         config.multishot_recv = false;
+                         config.defer_taskrun = false;
+                         return std::make_unique<UringEchoServer>(options, config);
+                     },
+                     echo_mode("uring").unavailable});
     return cases;
 }
 

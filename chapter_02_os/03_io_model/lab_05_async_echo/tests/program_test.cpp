@@ -1,11 +1,22 @@
 // lab05_echo_server and lab05_c10k as a user runs them. The echo program contract shared with
 // Lab 4 (chapter_02_os/common/testing) runs once per row of the mode table; the cases below are
 // Lab 5's own: the mode list, modes missing from this build, the C10K experiment.
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "echo_program_contract.hpp"
@@ -65,6 +76,56 @@ TEST(EchoServerProgram, AModeNotInThisBuildSaysWhyInOneLine) {
         EXPECT_NE(run.output.find(mode.unavailable), std::string::npos) << run.output;
     }
     if (!any) GTEST_SKIP() << "every mode is built here";
+}
+
+#if defined(__x86_64__)
+constexpr std::uint32_t kAuditArch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+constexpr std::uint32_t kAuditArch = AUDIT_ARCH_AARCH64;
+#else
+constexpr std::uint32_t kAuditArch = 0;  // the seccomp case is skipped
+#endif
+
+// What Docker's default seccomp profile does to io_uring: io_uring_setup fails with EPERM. A
+// filter of the same effect (seccomp(2), SECCOMP_SET_MODE_FILTER). Without the TSYNC flag a filter
+// binds only the calling thread, and the processes that thread starts inherit it (across execve),
+// so a helper thread installs it and starts the program: the test process stays unfiltered.
+bool block_io_uring_setup_in_this_thread() {
+    static sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kAuditArch, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    static sock_fprog program{sizeof filter / sizeof filter[0], filter};
+    return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+           ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) == 0;
+}
+
+// Where io_uring is blocked, --mode uring prints one line that says why and exits non-zero.
+TEST(EchoServerProgram, uringBlockedBySeccompSaysWhyInOneLine) {
+    if (kAuditArch == 0) GTEST_SKIP() << "no seccomp architecture constant for this CPU here";
+    bool installed = false;
+    oslab::CapturedRun run;
+    std::thread([&] {
+        installed = block_io_uring_setup_in_this_thread();
+        if (installed) {
+            run = oslab::run_and_capture(
+                {OSLAB_PROGRAM_ECHO_SERVER, "--mode", "uring", "--port", "0"}, 30s);
+        }
+    }).join();
+    if (!installed) GTEST_SKIP() << "this kernel refused to install a seccomp filter";
+    EXPECT_NE(run.status, 0) << run.output;
+    EXPECT_EQ(lines_in(run.output), 1u) << run.output;
+#if OSLAB_HAVE_LIBURING
+    EXPECT_NE(run.output.find("io_uring_setup: EPERM (blocked by a seccomp"), std::string::npos)
+        << run.output;
+#else
+    EXPECT_NE(run.output.find("built without liburing"), std::string::npos) << run.output;
+#endif
 }
 
 // A small C10K run: every connection is held and still echoes, the servers exit 0 on SIGTERM.

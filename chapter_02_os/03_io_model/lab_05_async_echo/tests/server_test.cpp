@@ -18,6 +18,7 @@
 #include "oslab/epoll_echo_server.hpp"
 #include "oslab/fd_limit.hpp"
 #include "oslab/proc_status.hpp"
+#include "oslab/uring_echo_server.hpp"
 
 namespace {
 
@@ -105,15 +106,27 @@ TEST(AsioThreaded, ManyClientsOverContexts) {
 // connected (the kernel completes the handshake) until the server's accept() fails with EMFILE.
 // The server must not spin while the client waits in the backlog, and must serve it once a
 // descriptor is free again.
-void emfile_case(oslab::EchoServer& server) {
+//
+// limit_before_start: lower the limit before start(), not after the first client. io_uring's
+// accept reads RLIMIT_NOFILE when its SQE is prepared (the kernel's io_accept_prep), so a
+// multishot accept armed by start() keeps the limit of that moment for as long as it stays armed.
+void emfile_case(oslab::EchoServer& server, bool limit_before_start = false) {
+    oslab::ScopedFdLimit guard;
+    rlim_t soft = 0;
+    if (limit_before_start) {
+        // The server's listener, eventfd and ring, the warm client's two ends, and 4 to spare.
+        soft = oslab::count_open_fds() + 9;
+        guard.set_soft(soft);
+    }
     const auto port = server.start();
     std::vector<std::unique_ptr<TestClient>> clients;
     clients.push_back(std::make_unique<TestClient>(port, 300ms));
     ASSERT_EQ(clients.back()->echo("warm"), "warm");
 
-    oslab::ScopedFdLimit guard;
-    rlim_t soft = oslab::count_open_fds() + 4;
-    guard.set_soft(soft);
+    if (!limit_before_start) {
+        soft = oslab::count_open_fds() + 4;
+        guard.set_soft(soft);
+    }
     bool starved = false;
     for (int i = 0; i < 12 && !starved; ++i) {
         try {
@@ -148,6 +161,15 @@ void emfile_case(oslab::EchoServer& server) {
     TestClient newcomer(port);
     EXPECT_EQ(newcomer.echo("after EMFILE"), "after EMFILE");
     server.stop();
+}
+
+// io_uring: the multishot accept completes with -EMFILE; the server pauses it (a timeout SQE) and
+// re-arms it, and says so in its counters.
+TEST(Emfile, uringBacksOffAndRecovers) {
+    if (const auto probe = oslab::probe_io_uring(); !probe.ok) GTEST_SKIP() << probe.reason;
+    oslab::UringEchoServer server({});
+    emfile_case(server, /*limit_before_start=*/true);
+    EXPECT_GE(server.counters().accept_backoffs, 1u);
 }
 
 TEST(Emfile, AsioHandlersBackOffAndRecover) {
