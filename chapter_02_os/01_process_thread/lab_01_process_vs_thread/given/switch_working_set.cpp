@@ -3,9 +3,9 @@
 #include "oslab/switch_working_set.hpp"
 
 #include <sched.h>
-#include <time.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,7 +34,8 @@ class WorkingSet {
 public:
     explicit WorkingSet(std::size_t bytes) : size_(bytes) {
         if (bytes == 0) return;
-        void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void* p =
+            ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) throw_errno("mmap");
         data_ = static_cast<unsigned char*>(p);
         ::madvise(p, bytes, MADV_NOHUGEPAGE);  // advice only: a kernel without THP says EINVAL
@@ -50,7 +51,8 @@ public:
     // One read-modify-write per cache line: every line and every page of the set is used.
     void touch() {
         auto* p = reinterpret_cast<volatile std::uint64_t*>(data_);
-        for (std::size_t i = 0; i < size_ / sizeof(std::uint64_t); i += kLine / sizeof(std::uint64_t))
+        for (std::size_t i = 0; i < size_ / sizeof(std::uint64_t);
+             i += kLine / sizeof(std::uint64_t))
             p[i] = p[i] + 1;
     }
 
@@ -171,7 +173,7 @@ std::size_t working_set_round_trips(std::size_t working_set_bytes) {
 }
 
 SwitchTiming ping_pong_working_set(SwitchSides sides, std::size_t working_set_bytes,
-                            std::size_t round_trips, int cpu) {
+                                   std::size_t round_trips, int cpu) {
     if (round_trips == 0) throw std::invalid_argument("ping_pong_working_set: round_trips == 0");
     PinGuard pinned(cpu);  // a child made by fork() or a new thread inherits this one-CPU mask
     Pipe to_pong = make_pipe();

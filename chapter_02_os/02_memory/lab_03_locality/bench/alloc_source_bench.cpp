@@ -39,7 +39,9 @@ void run_chain(benchmark::State& state, oslab::NodeSource source) {
     state.SetItemsProcessed(static_cast<std::int64_t>(n) * state.iterations());
 }
 
-void BM_AllocChain_Stack(benchmark::State& state) { run_chain(state, oslab::NodeSource::stack); }
+void BM_AllocChain_Stack(benchmark::State& state) {
+    run_chain(state, oslab::NodeSource::stack);
+}
 void BM_AllocChain_NewDelete(benchmark::State& state) {
     run_chain(state, oslab::NodeSource::new_delete);
 }
@@ -67,6 +69,13 @@ void BM_Alloc_ChunkSize(benchmark::State& state) {
     state.counters["chunk_bytes"] = static_cast<double>(size.chunk);
     state.counters["overhead_bytes"] = static_cast<double>(size.chunk - size.request);
 }
-BENCHMARK(BM_Alloc_ChunkSize)->ArgName("request")->Arg(1)->Arg(16)->Arg(24)->Arg(25)->Arg(40)->Arg(64);
+BENCHMARK(BM_Alloc_ChunkSize)
+    ->ArgName("request")
+    ->Arg(1)
+    ->Arg(16)
+    ->Arg(24)
+    ->Arg(25)
+    ->Arg(40)
+    ->Arg(64);
 
 }  // namespace

@@ -92,8 +92,12 @@ void run_file(benchmark::State& state, bool random) {
     totals.report(state, true);
 }
 
-void BM_Faults_FileReadahead(benchmark::State& state) { run_file(state, false); }
-void BM_Faults_FileRandom(benchmark::State& state) { run_file(state, true); }
+void BM_Faults_FileReadahead(benchmark::State& state) {
+    run_file(state, false);
+}
+void BM_Faults_FileRandom(benchmark::State& state) {
+    run_file(state, true);
+}
 
 // Fixed iteration counts: the time is bounded (the random case does 16,384 disk reads, about
 // 1.5 s on the reference VM), whatever --benchmark_min_time says.

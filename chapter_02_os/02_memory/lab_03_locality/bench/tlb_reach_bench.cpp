@@ -29,15 +29,19 @@ void run_tlb(benchmark::State& state, oslab::TlbPages kind) {
     state.counters["ns_per_access"] = ns / static_cast<double>(kAccesses);
     state.counters["pages"] = static_cast<double>(pages);
     state.counters["mapping_bytes"] =
-        benchmark::Counter(static_cast<double>(chase.mapping_bytes()), benchmark::Counter::kDefaults,
-                           benchmark::Counter::kIs1024);
+        benchmark::Counter(static_cast<double>(chase.mapping_bytes()),
+                           benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
     state.counters["anon_huge_bytes"] =
         benchmark::Counter(static_cast<double>(chase.anon_huge_kib()) * 1024,
                            benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
 }
 
-void BM_TlbReach_4KiB(benchmark::State& state) { run_tlb(state, oslab::TlbPages::small_4k); }
-void BM_TlbReach_2MiB(benchmark::State& state) { run_tlb(state, oslab::TlbPages::huge_2m); }
+void BM_TlbReach_4KiB(benchmark::State& state) {
+    run_tlb(state, oslab::TlbPages::small_4k);
+}
+void BM_TlbReach_2MiB(benchmark::State& state) {
+    run_tlb(state, oslab::TlbPages::huge_2m);
+}
 
 void page_counts(benchmark::internal::Benchmark* b) {
     b->ArgName("pages");

@@ -88,15 +88,21 @@ std::int64_t run(NodeSource source, std::size_t n, std::uintptr_t* seen) {
 
 std::string_view to_string(NodeSource source) {
     switch (source) {
-        case NodeSource::stack: return "stack";
-        case NodeSource::new_delete: return "new_delete";
-        case NodeSource::one_malloc: return "one_malloc";
-        case NodeSource::pmr_arena: return "pmr_arena";
+        case NodeSource::stack:
+            return "stack";
+        case NodeSource::new_delete:
+            return "new_delete";
+        case NodeSource::one_malloc:
+            return "one_malloc";
+        case NodeSource::pmr_arena:
+            return "pmr_arena";
     }
     return "?";
 }
 
-std::int64_t chain_sum(NodeSource source, std::size_t n) { return run(source, n, nullptr); }
+std::int64_t chain_sum(NodeSource source, std::size_t n) {
+    return run(source, n, nullptr);
+}
 
 ChainLayout chain_layout(NodeSource source, std::size_t n) {
     std::vector<std::uintptr_t> seen(n);

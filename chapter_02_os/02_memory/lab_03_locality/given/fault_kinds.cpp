@@ -32,7 +32,8 @@ struct Usage {
 Usage thread_usage() {
     rusage usage{};
     check_syscall(::getrusage(RUSAGE_THREAD, &usage), "getrusage(RUSAGE_THREAD)");
-    return {static_cast<std::uint64_t>(usage.ru_minflt), static_cast<std::uint64_t>(usage.ru_majflt)};
+    return {static_cast<std::uint64_t>(usage.ru_minflt),
+            static_cast<std::uint64_t>(usage.ru_majflt)};
 }
 
 double cpu_now_ns() {
@@ -204,7 +205,7 @@ std::filesystem::path disk_directory(const std::filesystem::path& preferred, std
     candidates.push_back(std::filesystem::current_path(ec));
     std::string reasons;
     for (const auto& dir : candidates) {
-        struct statfs fs{};
+        struct statfs fs {};
         if (dir.empty() || ::statfs(dir.c_str(), &fs) != 0) {
             reasons += dir.string() + ": cannot statfs; ";
             continue;

@@ -39,8 +39,8 @@ TlbChase::TlbChase(std::size_t pages, TlbPages kind, std::uint64_t seed) : pages
     const std::size_t bytes = pages * kSmallPage;
     size_ = huge ? (bytes + kHugePage - 1) / kHugePage * kHugePage : bytes;
     const std::size_t slack = huge ? kHugePage : 0;
-    void* p = ::mmap(nullptr, size_ + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                     -1, 0);
+    void* p =
+        ::mmap(nullptr, size_ + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw_errno("mmap");
     mapping_ = p;
     mapping_size_ = size_ + slack;
@@ -51,9 +51,10 @@ TlbChase::TlbChase(std::size_t pages, TlbPages kind, std::uint64_t seed) : pages
     const std::string mode = selected_mode("/sys/kernel/mm/transparent_hugepage/enabled");
     if (huge) {
         if (mode.empty() || mode == "never") {
-            problem_ = "transparent huge pages are off (/sys/kernel/mm/transparent_hugepage/"
-                       "enabled: \"" +
-                       (mode.empty() ? std::string("missing") : mode) + "\")";
+            problem_ =
+                "transparent huge pages are off (/sys/kernel/mm/transparent_hugepage/"
+                "enabled: \"" +
+                (mode.empty() ? std::string("missing") : mode) + "\")";
         } else if (::madvise(data_, size_, MADV_HUGEPAGE) == -1) {
             problem_ = std::string("madvise(MADV_HUGEPAGE): ") + std::strerror(errno);
         }
@@ -142,7 +143,8 @@ std::vector<TlbStep> name_tlb_steps(std::span<const TlbPoint> small, std::span<c
         } else if (step.to_pages <= 512) {
             step.name = "L1 dTLB reach exceeded (~64 entries = 256 KiB of 4 KiB pages)";
         } else {
-            step.name = "STLB reach exceeded (~1.5-2K entries = 6-8 MiB of 4 KiB pages): page walks";
+            step.name =
+                "STLB reach exceeded (~1.5-2K entries = 6-8 MiB of 4 KiB pages): page walks";
         }
     }
     return steps;

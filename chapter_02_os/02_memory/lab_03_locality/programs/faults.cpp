@@ -47,8 +47,9 @@ std::string json_escape(const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Page faults: first touch, copy-on-write, file with and without readahead; smaps "
-                 "around a fork"};
+    CLI::App app{
+        "Page faults: first touch, copy-on-write, file with and without readahead; smaps "
+        "around a fork"};
     std::size_t pages = oslab::kFaultPages;
     std::string dir;
     bool no_file = false, json = false;
@@ -112,9 +113,9 @@ int main(int argc, char** argv) {
                 "\"cpu_ns_per_page\": {:.1f}, \"minor_faults\": {}, \"major_faults\": {}, "
                 "\"resident_before\": {}}}{}\n",
                 r.name, json_escape(r.error), r.sample.pages,
-                per_page(r.sample.wall_ns, r.sample.pages), per_page(r.sample.cpu_ns, r.sample.pages),
-                r.sample.minor, r.sample.major, r.sample.resident_before,
-                i + 1 < rows.size() ? "," : "");
+                per_page(r.sample.wall_ns, r.sample.pages),
+                per_page(r.sample.cpu_ns, r.sample.pages), r.sample.minor, r.sample.major,
+                r.sample.resident_before, i + 1 < rows.size() ? "," : "");
         }
         fmt::print("], \"cow_smaps\": [\n");
         for (std::size_t i = 0; i < std::size(snapshots); ++i) {
@@ -124,9 +125,10 @@ int main(int argc, char** argv) {
         fmt::print("]}}\n");
         return 0;
     }
-    fmt::print("Page faults, {} pages of 4 KiB, one byte per page (getrusage of the thread that "
-               "touched them)\n\n",
-               pages);
+    fmt::print(
+        "Page faults, {} pages of 4 KiB, one byte per page (getrusage of the thread that "
+        "touched them)\n\n",
+        pages);
     fmt::print("{:<34} {:>10} {:>10} {:>10} {:>10} {:>9}\n", "case", "ns/page", "CPU ns/page",
                "minor", "major", "cached");
     for (const auto& r : rows) {
@@ -139,14 +141,14 @@ int main(int argc, char** argv) {
                    per_page(r.sample.cpu_ns, r.sample.pages), r.sample.minor, r.sample.major,
                    r.sample.resident_before);
     }
-    if (!file_dir.empty()) fmt::print("(file in {}; cached = pages in the page cache before)\n",
-                                      file_dir);
+    if (!file_dir.empty())
+        fmt::print("(file in {}; cached = pages in the page cache before)\n", file_dir);
     fmt::print("\n/proc/PID/smaps of the {} KiB region around the fork (KiB)\n\n", pages * 4);
     fmt::print("{:<36} {:>8} {:>8} {:>12} {:>12} {:>13} {:>13}\n", "when", "Rss", "Pss",
                "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty");
     for (const auto& [when, e] : snapshots) {
-        fmt::print("{:<36} {:>8} {:>8} {:>12} {:>12} {:>13} {:>13}\n", when, e->rss_kib,
-                   e->pss_kib, e->shared_clean_kib, e->shared_dirty_kib, e->private_clean_kib,
+        fmt::print("{:<36} {:>8} {:>8} {:>12} {:>12} {:>13} {:>13}\n", when, e->rss_kib, e->pss_kib,
+                   e->shared_clean_kib, e->shared_dirty_kib, e->private_clean_kib,
                    e->private_dirty_kib);
     }
     return 0;

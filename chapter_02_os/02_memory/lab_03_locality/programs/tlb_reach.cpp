@@ -21,7 +21,8 @@ double thread_cpu_ns() {
 }
 
 // Best of 3 runs of `accesses` loads; 0 and *problem set when the mapping is not what was asked.
-double measure(std::size_t pages, oslab::TlbPages kind, std::size_t accesses, std::string* problem) {
+double measure(std::size_t pages, oslab::TlbPages kind, std::size_t accesses,
+               std::string* problem) {
     const oslab::TlbChase chase(pages, kind);
     if (!chase.problem().empty()) {
         *problem = chase.problem();
@@ -82,10 +83,11 @@ int main(int argc, char** argv) {
         fmt::print(" \"huge_2m\": [{}], \"huge_2m_problem\": \"{}\",\n \"steps\": [", curve(huge),
                    json_escape(huge_problem));
         for (std::size_t i = 0; i < steps.size(); ++i)
-            fmt::print("{}{{\"from_pages\": {}, \"to_pages\": {}, \"ratio\": {:.2f}, "
-                       "\"huge_ratio\": {:.2f}, \"name\": \"{}\"}}",
-                       i ? ", " : "", steps[i].from_pages, steps[i].to_pages, steps[i].ratio,
-                       steps[i].huge_ratio, steps[i].name);
+            fmt::print(
+                "{}{{\"from_pages\": {}, \"to_pages\": {}, \"ratio\": {:.2f}, "
+                "\"huge_ratio\": {:.2f}, \"name\": \"{}\"}}",
+                i ? ", " : "", steps[i].from_pages, steps[i].to_pages, steps[i].ratio,
+                steps[i].huge_ratio, steps[i].name);
         fmt::print("],\n \"shape_ok\": {}, \"shape_problem\": \"{}\"}}\n",
                    shape.empty() ? "true" : "false", json_escape(shape));
         return 0;
@@ -108,7 +110,7 @@ int main(int argc, char** argv) {
     for (const auto& s : steps)
         fmt::print("  {} -> {} pages: x{:.2f} (2 MiB: x{:.2f})  {}\n", s.from_pages, s.to_pages,
                    s.ratio, s.huge_ratio, s.name);
-    fmt::print("shape: {}\n", shape.empty() ? "ok (16,384 pages >= 2x 16 pages on 4 KiB; 2 MiB flatter)"
-                                            : shape);
+    fmt::print("shape: {}\n",
+               shape.empty() ? "ok (16,384 pages >= 2x 16 pages on 4 KiB; 2 MiB flatter)" : shape);
     return shape.empty() ? 0 : 1;
 }

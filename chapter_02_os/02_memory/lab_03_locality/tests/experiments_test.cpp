@@ -47,10 +47,10 @@ TEST(TlbReach, TheChaseIsOneCycleThroughEveryPage) {
 }
 
 TEST(TlbReach, NamesTheLargestSteps) {
-    const std::vector<oslab::TlbPoint> small{{16, 1.0}, {64, 1.1}, {256, 3.0}, {1024, 3.3},
-                                             {4096, 10.0}};
-    const std::vector<oslab::TlbPoint> huge{{16, 1.0}, {64, 1.0}, {256, 1.1}, {1024, 1.2},
-                                            {4096, 1.5}};
+    const std::vector<oslab::TlbPoint> small{
+        {16, 1.0}, {64, 1.1}, {256, 3.0}, {1024, 3.3}, {4096, 10.0}};
+    const std::vector<oslab::TlbPoint> huge{
+        {16, 1.0}, {64, 1.0}, {256, 1.1}, {1024, 1.2}, {4096, 1.5}};
     const auto steps = oslab::name_tlb_steps(small, huge);
     ASSERT_EQ(steps.size(), 2u);
     EXPECT_EQ(steps[0].from_pages, 64u);

@@ -147,8 +147,8 @@ void open_connections(Connections& c, std::size_t n) {
         c.server_ends.emplace_back(fd);
     }
     c.active_client = oslab::connect_tcp("127.0.0.1", port);
-    const int fd = oslab::check_syscall(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC),
-                                        "accept4");
+    const int fd =
+        oslab::check_syscall(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC), "accept4");
     c.server_ends.emplace_back(fd);
 }
 
@@ -323,8 +323,9 @@ std::string json_escape(const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"poll vs select vs epoll: time per wait-and-echo round, one active connection "
-                 "among N"};
+    CLI::App app{
+        "poll vs select vs epoll: time per wait-and-echo round, one active connection "
+        "among N"};
     std::vector<std::size_t> counts{10, 100, 1000, 10000};
     std::size_t rounds = 2000;
     double max_seconds = 0.5;
@@ -396,13 +397,15 @@ int main(int argc, char** argv) {
                 r.mechanism, r.connections, r.rounds, r.ns_per_round, r.wait_ns_per_round,
                 r.cpu_ns_per_round, json_escape(r.error), i + 1 < rows.size() ? "," : "");
         }
-        fmt::print("], \"shape\": {{\"from\": {}, \"to\": {}, \"poll_ratio\": {:.2f}, "
-                   "\"epoll_ratio\": {:.2f}, \"ok\": {}}}}}\n",
-                   lo, hi, poll_ratio, epoll_ratio, shape_ok ? "true" : "false");
+        fmt::print(
+            "], \"shape\": {{\"from\": {}, \"to\": {}, \"poll_ratio\": {:.2f}, "
+            "\"epoll_ratio\": {:.2f}, \"ok\": {}}}}}\n",
+            lo, hi, poll_ratio, epoll_ratio, shape_ok ? "true" : "false");
         return status;
     }
-    fmt::print("One active connection among N (loopback TCP), one thread: send, wait, recv, echo, "
-               "recv\n\n");
+    fmt::print(
+        "One active connection among N (loopback TCP), one thread: send, wait, recv, echo, "
+        "recv\n\n");
     fmt::print("{:>7} {:<7} {:>8} {:>12} {:>12} {:>12}\n", "N", "wait", "rounds", "us/round",
                "us in wait", "CPU us");
     for (const auto& r : rows) {

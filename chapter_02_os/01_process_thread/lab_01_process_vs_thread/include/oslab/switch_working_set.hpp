@@ -35,7 +35,7 @@ struct SwitchTiming {
 // untimed round trips warm up first. Throws std::invalid_argument for round_trips == 0,
 // std::system_error for a failed call, std::runtime_error when the child fails.
 SwitchTiming ping_pong_working_set(SwitchSides sides, std::size_t working_set_bytes,
-                            std::size_t round_trips, int cpu);
+                                   std::size_t round_trips, int cpu);
 
 // The baseline with the same bytes and system calls and no switch: one thread on `cpu` touches
 // working set A, writes and reads one byte through a pipe, touches working set B, writes and

@@ -24,11 +24,11 @@ namespace oslab {
 inline constexpr std::size_t kFaultPages = 16384;  // 64 MiB of 4 KiB pages
 
 struct FaultSample {
-    std::size_t pages = 0;        // pages touched (one byte each)
-    double wall_ns = 0;           // steady clock over the touching loop
-    double cpu_ns = 0;            // CPU time of the touching thread (excludes waiting for disk)
-    std::uint64_t minor = 0;      // ru_minflt taken in the loop
-    std::uint64_t major = 0;      // ru_majflt taken in the loop
+    std::size_t pages = 0;            // pages touched (one byte each)
+    double wall_ns = 0;               // steady clock over the touching loop
+    double cpu_ns = 0;                // CPU time of the touching thread (excludes waiting for disk)
+    std::uint64_t minor = 0;          // ru_minflt taken in the loop
+    std::uint64_t major = 0;          // ru_majflt taken in the loop
     std::size_t resident_before = 0;  // file cases: pages in the page cache before (mincore)
 };
 

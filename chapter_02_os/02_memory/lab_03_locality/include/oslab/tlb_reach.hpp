@@ -1,9 +1,10 @@
 // TLB reach (given: a measurement, not an exercise). One dependent load per page over P pages, in
 // one random cycle of the pages, each load on a different cache line of its page (the line is a
-// hash of the page number, so a 4 KiB stride does not pile every load into one cache set). Once P pages exceed what the L1 dTLB maps (~64 entries), every load needs
-// the second-level TLB; beyond the STLB (~1.5-2K entries) it needs a page walk. On 2 MiB pages the
-// same addresses need 512 times fewer entries: the curve stays flatter, and what steps remain are
-// the caches (P lines of 64 B: 512 lines fill a 32 KiB L1d, 8192 a 512 KiB L2).
+// hash of the page number, so a 4 KiB stride does not pile every load into one cache set). Once P
+// pages exceed what the L1 dTLB maps (~64 entries), every load needs the second-level TLB; beyond
+// the STLB (~1.5-2K entries) it needs a page walk. On 2 MiB pages the same addresses need 512 times
+// fewer entries: the curve stays flatter, and what steps remain are the caches (P lines of 64 B:
+// 512 lines fill a 32 KiB L1d, 8192 a 512 KiB L2).
 #pragma once
 
 #include <cstddef>
