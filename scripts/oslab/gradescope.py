@@ -39,7 +39,7 @@ def trim(text: str, limit: int = OUTPUT_LIMIT) -> str:
 
 
 def num(value) -> float:
-    return round(float(value), 4)
+    return round(float(value), 6)
 
 
 def entry(name: str, score, max_score, passed: bool, output: str,

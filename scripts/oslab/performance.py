@@ -75,8 +75,10 @@ def settings(lab: Lab) -> dict:
 
 
 def scale(ratio: float, full_at: float, zero_at: float) -> Fraction:
-    """0 at or below zero_at, 1 at or above full_at, linear in between."""
-    share = (Fraction(ratio) - Fraction(zero_at)) / (Fraction(full_at) - Fraction(zero_at))
+    """0 at or below zero_at, 1 at or above full_at, linear in between (the ratio to 4 decimals,
+    so 0.7 is 0.7 and not 0.6999999)."""
+    exact = [Fraction(str(round(value, 4))) for value in (ratio, full_at, zero_at)]
+    share = (exact[0] - exact[2]) / (exact[1] - exact[2])
     return min(Fraction(1), max(Fraction(0), share))
 
 

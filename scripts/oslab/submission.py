@@ -160,7 +160,7 @@ def prepare(submission: Path, labs: list[Lab], selected: list[Lab], keep_solutio
     """Writes the overlay into scratch; returns the notes to show the grader and the student."""
     starters = find_starters(submission, labs)
     if not starters:
-        unpacked = unpack_zips(submission, STATE_DIR / "submission-unzipped")
+        unpacked = unpack_zips(submission, scratch.with_name(scratch.name + "-unzipped"))
         starters = find_starters(unpacked, labs) if unpacked else {}
     course = course_files(ROOT, labs, keep_solutions)
     files, notes = overlay(course, selected, starters)
