@@ -183,9 +183,7 @@ def grade_submission(args) -> int:
     keep = set() if args.no_performance else {lab.id for lab in selected if lab.performance}
     say(f"overlay: the course's files with the starter/ folders of {submission}, in "
         f"{SCRATCH.relative_to(ROOT)}/")
-    notes = prepare(submission, labs, selected, keep)
-    for note in notes:
-        print(f"    {note}")
+    notes = prepare(submission, labs, selected, keep)  # shown under "Notes:" by grade
     notes_file = SCRATCH / ".oslab" / "submission-notes.txt"
     notes_file.parent.mkdir(parents=True, exist_ok=True)
     notes_file.write_text("".join(f"{note}\n" for note in notes))

@@ -5,6 +5,8 @@ import hashlib
 import io
 import json
 import os
+import shutil
+import subprocess
 import tempfile
 import time
 import unittest
@@ -205,6 +207,24 @@ class BundleTest(unittest.TestCase):
         self.assertTrue(run.rstrip().endswith("exit 0"))
         self.assertIn('"$course/scripts/setup.sh"', setup)
         self.assertIn("--target lab02_starter_bench --target lab02_solution_bench", setup)
+
+    @unittest.skipUnless(shutil.which("shellcheck"), "shellcheck not installed")
+    def test_generated_scripts_pass_shellcheck(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, text in bundle.scripts(["lab02"], ["2"], True, ["lab02"], False).items():
+                (Path(tmp) / name).write_text(text)
+            result = subprocess.run(["shellcheck", "-s", "bash", "setup.sh", "run_autograder"],
+                                    cwd=tmp, capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stdout)
+
+
+class DevcontainerTest(unittest.TestCase):
+    def test_plain_json_debian_12_setup_and_the_runtime_flags(self):
+        config = json.loads((course.ROOT / ".devcontainer" / "devcontainer.json").read_text())
+        self.assertIn("bookworm", config["image"])
+        self.assertIn("scripts/setup.sh", config["postCreateCommand"])
+        self.assertIn("--cap-add=SYS_PTRACE", config["runArgs"])
+        self.assertIn("--ulimit=nofile=65536:65536", config["runArgs"])
 
 
 if __name__ == "__main__":
