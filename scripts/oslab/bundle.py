@@ -126,9 +126,10 @@ def cmd_gradescope_bundle(args) -> int:
     if hidden and not hidden.is_dir():
         raise UsageError(f"--hidden {args.hidden}: no such directory")
     made = write_bundle(out, args.labs, hidden, args.no_performance)
-    print(f"wrote {out}: setup.sh, run_autograder, course/ ({made['files']} files"
-          f"{', with the reference of ' + ', '.join(made['solutions']) if made['solutions'] else ''}"
-          f"), hidden/ ({made['hidden']} files); grades {', '.join(made['labs'])}")
+    references = ", with the reference of " + ", ".join(made["solutions"]) if made["solutions"] \
+        else ""
+    print(f"wrote {out}: setup.sh, run_autograder, course/ ({made['files']} files{references}), "
+          f"hidden/ ({made['hidden']} files); grades {', '.join(made['labs'])}")
     print("Upload it as the assignment's autograder (Gradescope: Configure Autograder, Ubuntu "
           "24.04 base image). It holds the course's tests and references: keep it to yourself.")
     print(f"Try it here first: {shlex.quote(str(out))} unzipped into DIR/source, then "

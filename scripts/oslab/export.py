@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from . import progress
-from .submit_check import file_hash
 from .course import ROOT, STUDENT_COPY_MARKER, UsageError, load_labs
 from .runner import StepFailed, git, say
+from .submit_check import file_hash
 
 # Never copied: the references, build trees, local state, and the course's own machinery that
 # only makes sense with the references present (see docs/instructors.md).

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from . import gradescope, performance, submission, submit_check
 from .course import Lab, UsageError, display, find_lab, is_student_copy, load_labs
-from .runner import TestCase, build_dir, build_starter, configure, ctest, ensure_dependencies, say
+from .runner import (TestCase, build_dir, build_starter, configure, ctest, ensure_dependencies,
+                     say)
 from .scoring import LabScore, cases_by_lab, full_marks, render, score_lab, to_json, total
 
 GRADE_PRESET = "dev"  # ASan+UBSan catch memory bugs; no -Werror: a warning must not cost points
@@ -60,7 +61,8 @@ def add_performance(selected: list[Lab], scores: list[LabScore], enabled: bool) 
         if not lab.performance or not lab.exists:
             continue
         if not enabled:
-            score.performance = performance.not_counted(lab, "skipped", "skipped (--no-performance)")
+            score.performance = performance.not_counted(lab, "skipped",
+                                                        "skipped (--no-performance)")
             continue
         failing = score.total - score.passed if score.state == "graded" else score.total
         score.performance = performance.measure_lab(lab, score.all_passed, failing)

@@ -2,7 +2,8 @@
 reference's, scaled linearly between two thresholds, as CS:APP's cachelab scales its misses.
 
     "performance": {"points": 4, "full_at": 0.9, "zero_at": 0.5, "rounds": 5, "max_spread": 0.2,
-                    "cases": [{"name": "empty tasks", "benchmark": "BM_TaskSize_Pool/us:0/real_time"}]}
+                    "cases": [{"name": "empty tasks",
+                               "benchmark": "BM_TaskSize_Pool/us:0/real_time"}]}
 
 - A case is one Google Benchmark (its full name, picked with --benchmark_filter); its figure is
   "metric" (default items_per_second). The student's <lab>_starter_bench and the reference's
@@ -30,7 +31,8 @@ from .runner import build, build_dir, configure, say
 
 PRESET = "release"
 MIN_ROUNDS = 5
-NA_REFERENCE = "n/a: needs the course's reference (grade in the course's copy, or with --submission)"
+NA_REFERENCE = ("n/a: needs the course's reference (grade in the course's copy, or with "
+                "--submission)")
 
 # One round: {case name: (student's figure or an error text, reference's figure or an error text)}.
 Round = dict[str, tuple[float | str, float | str]]

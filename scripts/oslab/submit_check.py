@@ -95,8 +95,8 @@ def cmd_submit_check(args) -> int:
         configure(preset)
         wanted = [find_lab(labs, name) for name in args.labs] or [lab for lab in labs if lab.exists]
         broken = [lab.id for lab in wanted if build_starter(preset, lab)]
-        print(f"build: {'every starter builds' if not broken else 'does NOT build: ' + ', '.join(broken)}"
-              f" ({', '.join(lab.id for lab in wanted)})")
+        verdict = "every starter builds" if not broken else "does NOT build: " + ", ".join(broken)
+        print(f"build: {verdict} ({', '.join(lab.id for lab in wanted)})")
         problems += len(broken)
     print("\nready to hand in" if not problems else
           f"\n{problems} thing(s) to look at before you hand in (above)")

@@ -107,7 +107,8 @@ class ResultsJsonTest(unittest.TestCase):
         empty = by_name["lab02 performance: empty tasks"]
         self.assertEqual((empty["score"], empty["max_score"], empty["status"]), (1, 2, "failed"))
         self.assertIn("ratio 0.70", empty["output"])
-        self.assertIn("re-run on a quiet machine", by_name["lab02 performance: 10 us tasks"]["output"])
+        self.assertIn("re-run on a quiet machine",
+                      by_name["lab02 performance: 10 us tasks"]["output"])
         self.assertEqual(data["score"], score_line(table)[0])
         self.assertEqual(score_line(table), (21, 44))
 

@@ -81,8 +81,6 @@ class EvaluateTest(unittest.TestCase):
 
     def test_a_retry_that_is_quiet_is_scored(self):
         quiet = {n: (1e6, 1e6) for n in ("empty tasks", "10 us tasks")}
-        loud = {n: (2e6 if i % 2 else 0.5e6, 1e6) for i, n in enumerate(("empty tasks",
-                                                                        "10 us tasks"))}
         loud = [{"empty tasks": (v, 1e6), "10 us tasks": (1e6, 1e6)}
                 for v in (1e6, 2e6, 0.5e6, 1e6, 1e6)]
         cases = performance.evaluate(CONFIG, rounds_from(loud + [quiet] * 5))
