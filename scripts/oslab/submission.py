@@ -59,8 +59,12 @@ def course_files(root: Path, labs: list[Lab], keep_solutions: set[str]) -> dict[
 def find_starters(submission: Path, labs: list[Lab]) -> dict[str, Path]:
     """lab id -> the submission's starter/ folder of that lab, matched by the lab folder's path
     (the longest matching tail of chapter_02_os/<folder> wins, then the shortest path)."""
-    candidates = [Path(folder) / "starter" for folder, dirs, _ in os.walk(submission)
-                  if "starter" in dirs and not set(Path(folder).parts) & SKIPPED_ANYWHERE]
+    candidates = []
+    for folder, dirs, _ in os.walk(submission):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_ANYWHERE
+                   and not (Path(folder) == submission and d in TOP_SKIPPED)]
+        if "starter" in dirs:
+            candidates.append(Path(folder) / "starter")
     found = {}
     for lab in labs:
         wanted = PurePosixPath("chapter_02_os", lab.folder).parts
