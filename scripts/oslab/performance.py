@@ -11,9 +11,10 @@ reference's, scaled linearly between two thresholds, as CS:APP's cachelab scales
   ratio = median(student) / median(reference).
 - A case is worth points / number of cases, times (ratio - zero_at) / (full_at - zero_at) clamped to
   [0, 1].
-- Spread of a variant's rounds: (max - min) / median. A case whose spread is above max_spread for
-  either variant is measured once more; still above, it scores 0 and says so (never scored from a
-  noisy measurement).
+- Spread of a variant's rounds: the interquartile range over the median (one stray round of five
+  does not move it; min-max is shown too). A case whose spread is above max_spread for either
+  variant is measured once more; still above, it scores 0 and says so (never scored from a noisy
+  measurement).
 - Awarded only when every correctness test of the lab passes. Without the reference (a student's
   own copy) the points are "n/a" and not counted.
 """
@@ -72,6 +73,7 @@ def settings(lab: Lab) -> dict:
     config.setdefault("zero_at", 0.5)
     config.setdefault("max_spread", 0.2)
     config.setdefault("metric", "items_per_second")
+    config.setdefault("min_time", None)  # seconds per benchmark run (None: the binary's default)
     config["rounds"] = max(MIN_ROUNDS, int(config.get("rounds", MIN_ROUNDS)))
     return config
 
@@ -85,7 +87,11 @@ def scale(ratio: float, full_at: float, zero_at: float) -> Fraction:
 
 
 def spread(values: list[float]) -> float:
-    return (max(values) - min(values)) / statistics.median(values) if values else 0.0
+    """Interquartile range / median (0 for fewer than two values)."""
+    if len(values) < 2:
+        return 0.0
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return (q3 - q1) / statistics.median(values)
 
 
 def score_case(name: str, points: Fraction, student: list, reference: list,
@@ -213,7 +219,7 @@ def describe(case: CaseScore, perf: PerformanceScore) -> str:
             f"median of {len(case.student)}: yours {rate(statistics.median(case.student))} "
             f"[{rate(min(case.student))}-{rate(max(case.student))}], reference "
             f"{rate(statistics.median(case.reference))} [{rate(min(case.reference))}-"
-            f"{rate(max(case.reference))}]; spread {case.spread:.0%}")
+            f"{rate(max(case.reference))}]; spread (IQR/median) {case.spread:.0%}")
     return f"{text}; {case.message}" if case.message else text
 
 

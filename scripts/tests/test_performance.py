@@ -33,7 +33,7 @@ def rounds_from(sequence):
 
 def steady(student, reference, jitter=0.0):
     """Five rounds per call of one figure per case, +-jitter around it."""
-    factors = itertools.cycle([1 - jitter, 1, 1 + jitter, 1, 1])
+    factors = itertools.cycle([1 - 2 * jitter, 1 - jitter, 1, 1 + jitter, 1 + 2 * jitter])
     return lambda: {name: (student[name] * f, reference[name] * f)
                     for name, f in zip(student, [next(factors)] * len(student))}
 
@@ -47,9 +47,10 @@ class ScaleTest(unittest.TestCase):
         self.assertAlmostEqual(float(performance.scale(0.7, 0.9, 0.5)), 0.5)
         self.assertAlmostEqual(float(performance.scale(0.6, 0.9, 0.5)), 0.25)
 
-    def test_spread_is_range_over_median(self):
-        self.assertAlmostEqual(performance.spread([90, 100, 110, 100, 100]), 0.2)
-        self.assertEqual(performance.spread([5, 5, 5]), 0)
+    def test_spread_is_the_interquartile_range_over_the_median(self):
+        self.assertAlmostEqual(performance.spread([80, 90, 100, 110, 120]), 0.2)
+        self.assertEqual(performance.spread([50, 100, 100, 100, 300]), 0)  # strays do not count
+        self.assertEqual(performance.spread([5]), 0)
 
 
 class EvaluateTest(unittest.TestCase):
@@ -62,7 +63,7 @@ class EvaluateTest(unittest.TestCase):
         self.assertAlmostEqual(float(by_name["empty tasks"].earned), 1.0)   # half of 2 points
         self.assertEqual(by_name["10 us tasks"].earned, 2)
         self.assertEqual(len(by_name["empty tasks"].student), 5)
-        self.assertAlmostEqual(by_name["empty tasks"].spread, 0.1)
+        self.assertAlmostEqual(by_name["empty tasks"].spread, 0.1)  # IQR 0.95..1.05
 
     def test_noisy_case_is_measured_again_once_and_then_scores_zero(self):
         calls = []
@@ -82,7 +83,7 @@ class EvaluateTest(unittest.TestCase):
     def test_a_retry_that_is_quiet_is_scored(self):
         quiet = {n: (1e6, 1e6) for n in ("empty tasks", "10 us tasks")}
         loud = [{"empty tasks": (v, 1e6), "10 us tasks": (1e6, 1e6)}
-                for v in (1e6, 2e6, 0.5e6, 1e6, 1e6)]
+                for v in (0.5e6, 0.7e6, 1e6, 1.3e6, 2e6)]
         cases = performance.evaluate(CONFIG, rounds_from(loud + [quiet] * 5))
         self.assertEqual([c.state for c in cases], ["scored", "scored"])
         self.assertEqual(sum(c.earned for c in cases), 4)
@@ -133,8 +134,8 @@ class GateTest(unittest.TestCase):
         table = scoring.render([score])
         self.assertIn("performance vs reference", table)
         self.assertIn("ratio 0.70 (full at 0.9, zero at 0.5)", table)
-        self.assertIn("spread 10%", table)
-        self.assertIn("[1.33 M/s-1.47 M/s]", table)
+        self.assertIn("spread (IQR/median) 10%", table)
+        self.assertIn("[1.26 M/s-1.54 M/s]", table)
         self.assertIn("Score: 23/24", table)
         data = scoring.to_json([score])
         self.assertEqual((data["score"], data["max_score"]), (23, 24))
