@@ -17,11 +17,13 @@ STANDARD_KEYS = {
 
 
 def run_binary(binary: Path, out: Path, min_time: str | None = None,
-               env: dict | None = None) -> str | None:
+               env: dict | None = None, extra: list[str] | None = None) -> str | None:
     """Runs a benchmark binary, its results written to `out` as JSON (min_time: seconds per
-    benchmark; None, the binary's default). Returns what went wrong, or None."""
+    benchmark; None, the binary's default; extra: more flags, e.g. --benchmark_filter=...).
+    Returns what went wrong, or None."""
     command = [str(binary), f"--benchmark_out={out}", "--benchmark_out_format=json"]
     command += [f"--benchmark_min_time={min_time}"] if min_time else []
+    command += extra or []
     result = run(command, quiet=True, check=False, env=env)
     if result.returncode != 0 or not out.is_file():
         return f"{binary.name} exited with status {result.returncode}"

@@ -79,7 +79,9 @@ def cmd_verify(args) -> int:
         print(f"lab verify checks the course repository (every reference passes, every starter "
               f"fails).\nThis is a student copy ({STUDENT_COPY_MARKER}): the references are "
               f"absent, so here is your score instead (informational, exit status 0).\n")
-        grade.cmd_grade(argparse.Namespace(labs=[], junit=None, json=None, hidden=None))
+        grade.cmd_grade(argparse.Namespace(labs=[], junit=None, json=None, hidden=None,
+                                           gradescope=None, submission=None,
+                                           no_performance=False, notes=None))
         return 0
     ensure_dependencies()
     preset = default_preset()

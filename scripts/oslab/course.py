@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +29,8 @@ class Lab:
     theory: str
     groups: dict
     tsan: bool
+    # Optional performance points (labs.json "performance", see performance.py): {} when none.
+    performance: dict = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -63,9 +65,16 @@ def load_labs(labs_json: Path = LABS_JSON) -> list[Lab]:
             theory=entry.get("theory", ""),
             groups=entry.get("groups", {}),
             tsan=entry.get("tsan", False),
+            performance=entry.get("performance", {}),
         )
         for entry in data["labs"]
     ]
+
+
+def course_settings(labs_json: Path = LABS_JSON) -> dict:
+    """The top-level keys of labs.json other than the labs (e.g. "classroom")."""
+    return {key: value for key, value in json.loads(labs_json.read_text()).items()
+            if key != "labs"}
 
 
 def numbers(labs: list[Lab], dash: str = "-") -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import progress
 from .course import ROOT, STUDENT_COPY_MARKER, UsageError, load_labs
 from .runner import StepFailed, git, say
+from .submit_check import file_hash
 
 # Never copied: the references, build trees, local state, and the course's own machinery that
 # only makes sense with the references present (see docs/instructors.md).
@@ -131,6 +132,9 @@ def export_student(root: Path, dest: Path, rev: str | None = None) -> dict:
         "source": "committed files" if rev else "working tree",
         "exported": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "tests": fingerprints,
+        # What `lab submit-check` compares with: every exported file's hash (sha256, 16 digits).
+        "files": {path: file_hash(dest / path) for path in sorted(copied)
+                  if (dest / path).is_file() and not (dest / path).is_symlink()},
     }
     (dest / STUDENT_COPY_MARKER).write_text(json.dumps(marker, indent=2) + "\n")
     return {"copied": copied, "skipped": skipped, "errors": errors, "warnings": warnings}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import classroom, commands, export, grade, hint, reset, stress, watch
+from . import bundle, classroom, commands, export, grade, hint, reset, stress, submit_check, watch
 from .course import UsageError, load_labs, numbers
 from .report import command as report
 from .runner import StepFailed
@@ -14,7 +14,9 @@ from .runner import StepFailed
 VERB_MODULES = [
     commands,   # list, check, test, bench, verify
     grade,      # grade
+    bundle,     # gradescope-bundle
     classroom,  # classroom
+    submit_check,  # submit-check
     hint,       # hint
     watch,      # watch
     reset,      # reset

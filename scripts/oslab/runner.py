@@ -89,6 +89,19 @@ def build(preset: str, targets: list[str] | None = None, *,
     return run(command, quiet=True, check=check)
 
 
+def build_starter(preset: str, lab: Lab) -> str | None:
+    """Builds the lab's starter tests; a compile error is shown briefly (and returned: None when
+    the build succeeded) and scores the lab 0."""
+    result = build(preset, [f"{lab.id}_starter_tests"], check=False)
+    if result.returncode == 0:
+        return None
+    errors = [line for line in result.stdout.splitlines() if "error" in line.lower()]
+    first = "\n".join(line[:200] for line in (errors or result.stdout.splitlines())[:12])
+    print(f"    {lab.id}: the build FAILED (this lab scores 0). First errors:")
+    print("\n".join(f"      {line}" for line in first.splitlines()))
+    return f"the build failed; first errors:\n{first}"
+
+
 def build_tests(preset: str, labs: list[Lab], variant: str = "solution") -> None:
     """Builds the test binaries of these labs' variant (solution: the reference; starter: the
     student's code), and the programs their tests start. The ThreadSanitizer tree is configured

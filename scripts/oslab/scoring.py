@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from . import performance
 from .course import Lab
 from .runner import TestCase
 from .summary import first_reason
@@ -59,6 +60,12 @@ class LabScore:
     earned: Fraction = Fraction(0)
     tests: list[TestScore] = field(default_factory=list)
     groups: list[GroupScore] = field(default_factory=list)
+    note: str = ""                  # e.g. a build failure's first errors
+    performance: performance.PerformanceScore | None = None
+
+    @property
+    def all_passed(self) -> bool:
+        return self.state == "graded" and self.total > 0 and self.passed == self.total
 
     @property
     def passed(self) -> int:
@@ -160,8 +167,10 @@ def cases_by_lab(cases: list[TestCase], lab_ids: list[str]) -> dict[str, list[Te
 
 
 def total(scores: list[LabScore]) -> tuple[Fraction, Fraction]:
-    earned = sum((s.earned for s in scores), Fraction(0))
-    return earned, sum((s.points for s in scores), Fraction(0))
+    """Correctness and counted performance points: (earned, maximum)."""
+    perf = [s.performance for s in scores if s.performance and s.performance.counted]
+    earned = sum((s.earned for s in scores), Fraction(0)) + sum((p.earned for p in perf), 0)
+    return earned, sum((s.points for s in scores), Fraction(0)) + sum((p.points for p in perf), 0)
 
 
 def full_marks(scores: list[LabScore]) -> bool:
@@ -185,6 +194,7 @@ def render(scores: list[LabScore], *, failures: int = 8) -> str:
         if s.state != "graded":
             lines.append(f"{s.id:<7}{s.title:<24}{s.state:>14}"
                          f"{'0/' + fmt_points(s.points):>12}")
+            lines += performance.render_lines(s.performance, fmt_points) if s.performance else []
             continue
         lines.append(f"{s.id:<7}{s.title:<24}{f'{s.passed}/{s.total} pass':>14}"
                      f"{fmt_points(s.earned) + '/' + fmt_points(s.points):>12}")
@@ -199,6 +209,8 @@ def render(scores: list[LabScore], *, failures: int = 8) -> str:
             lines.append(f"{'':<9}FAIL {test.name}: {reason[:160]}")
         if len(failed) > failures:
             lines.append(f"{'':<9}... and {len(failed) - failures} more failing")
+        if s.performance:
+            lines += performance.render_lines(s.performance, fmt_points)
     earned, points = total(scores)
     lines.append("")
     lines.append(f"Score: {fmt_points(earned)}/{fmt_points(points)}")
@@ -220,5 +232,18 @@ def to_json(scores: list[LabScore]) -> dict:
             "tests": [{"name": t.name, "status": t.status, "group": t.group,
                        "earned": as_num(t.earned), "points": as_num(t.points),
                        "reason": t.reason} for t in s.tests],
+            "performance": perf_json(s.performance, as_num),
         } for s in scores],
     }
+
+
+def perf_json(perf: performance.PerformanceScore | None, as_num) -> dict | None:
+    if perf is None:
+        return None
+    return {"state": perf.state, "counted": perf.counted, "earned": as_num(perf.earned),
+            "points": as_num(perf.points), "full_at": perf.full_at, "zero_at": perf.zero_at,
+            "message": perf.message,
+            "cases": [{"name": c.name, "state": c.state, "earned": as_num(c.earned),
+                       "points": as_num(c.points), "ratio": c.ratio, "spread": c.spread,
+                       "student": c.student, "reference": c.reference,
+                       "detail": performance.describe(c, perf)} for c in perf.cases]}

@@ -1,7 +1,13 @@
-"""`lab watch N`: `lab check N` again each time a file of the lab changes (inotifywait)."""
+"""`lab watch N`: `lab check N` again each time a file of the lab changes (inotifywait).
+
+`--poll` compares file times every second instead (PollWatcher), for where inotify sees nothing:
+WSL on a Windows drive (/mnt/c), some network filesystems. Without inotifywait, watch polls.
+"""
 from __future__ import annotations
 
+import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +73,55 @@ class Watcher:
             self.process.stdout.close()
 
 
+class PollWatcher:
+    """The Watcher's interface by polling: every `interval` s, the files' (mtime, size) are compared
+    with the last look; editor droppings (WATCH_EXCLUDE) are ignored."""
+
+    def __init__(self, paths: list[Path], interval: float = 1.0):
+        self.paths, self.interval = paths, interval
+        self.exclude = re.compile(WATCH_EXCLUDE)
+        self.seen = self.snapshot()
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        state = {}
+        for root in self.paths:
+            for folder, _, files in os.walk(root):
+                for name in files:
+                    path = os.path.join(folder, name)
+                    if self.exclude.search(path):
+                        continue
+                    try:
+                        info = os.stat(path)
+                    except OSError:
+                        continue  # removed while we looked
+                    state[path] = (info.st_mtime_ns, info.st_size)
+        return state
+
+    def changes(self) -> list[str]:
+        now = self.snapshot()
+        changed = sorted(path for path in set(now) | set(self.seen)
+                         if now.get(path) != self.seen.get(path))
+        self.seen = now
+        return changed
+
+    def wait(self, settle: float | None = None) -> list[str]:
+        """Blocks until something changes, then until a look finds nothing more (a save is
+        several writes); returns the changed paths."""
+        changed: list[str] = []
+        while not changed:
+            time.sleep(self.interval)
+            changed = self.changes()
+        while True:
+            time.sleep(settle if settle is not None else self.interval)
+            more = self.changes()
+            if not more:
+                return changed
+            changed += [path for path in more if path not in changed]
+
+    def close(self) -> None:
+        pass
+
+
 def check_once(lab: Lab, preset: str) -> bool:
     """One round of `lab check`: build, run, record progress, print the summary."""
     try:
@@ -102,7 +157,7 @@ def watch_loop(lab: Lab, run_round, wait_for_change, *, clear: bool = False,
         print(f"\nwatching {lab.rel(lab.path)}/ for changes (Ctrl-C to stop)", flush=True)
         changed = wait_for_change()
         if changed is None:
-            print("watch: inotifywait stopped; exiting")
+            print("watch: the watcher stopped; exiting")
             return 1
         shown = ", ".join(Path(path).name for path in changed[:3])
         print(f"changed: {shown}{' ...' if len(changed) > 3 else ''}")
@@ -121,18 +176,22 @@ def watch(lab: Lab, run_round, watcher, *, clear: bool = False) -> int:
 
 def cmd_watch(args) -> int:
     lab = find_lab(load_labs(), args.lab)
-    if not shutil.which("inotifywait"):
-        print("scripts/lab watch needs inotifywait, from the package inotify-tools: "
-              "scripts/setup.sh installs it (or: sudo apt-get install inotify-tools)")
-        return 1
+    poll = args.poll
+    if not poll and not shutil.which("inotifywait"):
+        print("watch: inotifywait not found (package inotify-tools; scripts/setup.sh installs it):"
+              " polling file times every second instead")
+        poll = True
     ensure_dependencies()
     preset = default_preset()
     configure(preset)
-    return watch(lab, lambda: check_once(lab, preset), Watcher([lab.path]),
-                 clear=sys.stdout.isatty())
+    watcher = PollWatcher([lab.path]) if poll else Watcher([lab.path])
+    return watch(lab, lambda: check_once(lab, preset), watcher, clear=sys.stdout.isatty())
 
 
 def register(verbs) -> None:
     watch = verbs.add_parser("watch", help="re-run lab N's tests on every save (Ctrl-C stops)")
     watch.add_argument("lab", help="lab number, e.g. 1")
+    watch.add_argument("--poll", action="store_true",
+                       help="poll file times every second instead of inotify (WSL on a Windows "
+                            "drive, network filesystems)")
     watch.set_defaults(func=cmd_watch)

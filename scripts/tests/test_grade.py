@@ -153,14 +153,16 @@ class LabsJsonGroupsTest(unittest.TestCase):
 class ClassroomWorkflowTest(unittest.TestCase):
     def test_committed_workflow_matches_labs_json(self):
         committed = classroom.CLASSROOM_YML.read_text()
-        self.assertEqual(committed, classroom.classroom_workflow(course.load_labs()),
+        self.assertEqual(committed, classroom.classroom_workflow(
+            course.load_labs(), course.course_settings().get("classroom")),
                          "run scripts/lab classroom and commit .github/workflows/classroom.yml")
 
     def test_one_step_per_lab_with_its_points(self):
         labs = course.load_labs()
         text = classroom.classroom_workflow(labs)
         for entry in labs:
-            self.assertIn(f"command: scripts/lab grade {entry.number} 2>&1", text)
+            self.assertIn(f"command: cd course && scripts/lab grade --submission ../submission "
+                          f"--no-performance {entry.number} 2>&1", text)
             step = text.split(f"id: {entry.id}\n", 1)[1].split("- name:", 1)[0]
             self.assertIn(f"max-score: {entry.points}\n", step)
         commands = [line for line in text.splitlines() if "command: " in line

@@ -135,12 +135,44 @@ class WatchTest(unittest.TestCase):
         self.assertEqual(status, 1)
         self.assertIn("Every test of lab 9 passes", out)
 
-    def test_missing_inotifywait_names_the_setup_script(self):
+    def test_missing_inotifywait_falls_back_to_polling_with_a_note(self):
         with mock.patch.object(watch.shutil, "which", return_value=None), \
-                mock.patch.object(watch, "find_lab", return_value=fake_lab()):
-            status, out = quiet(watch.cmd_watch, mock.Mock(lab="9"))
-        self.assertEqual(status, 1)
+                mock.patch.object(watch, "find_lab", return_value=fake_lab()), \
+                mock.patch.object(watch, "ensure_dependencies"), \
+                mock.patch.object(watch, "configure"), \
+                mock.patch.object(watch, "watch", return_value=0) as loop:
+            status, out = quiet(watch.cmd_watch, mock.Mock(lab="9", poll=False))
+        self.assertEqual(status, 0)
+        self.assertIsInstance(loop.call_args.args[2], watch.PollWatcher)
+        self.assertEqual(len(out.strip().splitlines()), 1)
+        self.assertIn("polling file times every second", out)
         self.assertIn("scripts/setup.sh installs it", out)
+
+    def test_poll_flag_polls_even_with_inotifywait(self):
+        with mock.patch.object(watch.shutil, "which", return_value="/usr/bin/inotifywait"), \
+                mock.patch.object(watch, "find_lab", return_value=fake_lab()), \
+                mock.patch.object(watch, "ensure_dependencies"), \
+                mock.patch.object(watch, "configure"), \
+                mock.patch.object(watch, "watch", return_value=0) as loop:
+            status, out = quiet(watch.cmd_watch, mock.Mock(lab="9", poll=True))
+        self.assertEqual((status, out), (0, ""))
+        self.assertIsInstance(loop.call_args.args[2], watch.PollWatcher)
+
+    def test_poll_watcher_sees_a_save_and_ignores_editor_files(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "starter").mkdir()
+            pool = Path(tmp) / "starter" / "pool.cpp"
+            pool.write_text("a")
+            watcher = watch.PollWatcher([Path(tmp)], interval=0.05)
+            self.assertEqual(watcher.changes(), [])
+            (Path(tmp) / "starter" / ".pool.cpp.swp").write_text("x")
+            self.assertEqual(watcher.changes(), [])
+            pool.write_text("longer")  # the size changes even where mtimes are coarse
+            (Path(tmp) / "starter" / "new.cpp").write_text("n")
+            changed = watcher.wait(settle=0.05)
+            self.assertEqual(sorted(Path(p).name for p in changed), ["new.cpp", "pool.cpp"])
+            pool.unlink()
+            self.assertEqual([Path(p).name for p in watcher.changes()], ["pool.cpp"])
 
     @unittest.skipUnless(watch.shutil.which("inotifywait"), "inotifywait not installed")
     def test_real_watcher_reports_a_saved_file(self):
