@@ -28,6 +28,7 @@
 using namespace std::chrono_literals;
 using oslab::testing::bounded;
 using oslab::testing::kDeadline;
+using oslab::testing::kHeavyWorkDeadline;
 
 namespace {
 
@@ -147,7 +148,7 @@ POOL_TEST(MoveOnlyCallablesAndArguments) {
 // --- many tasks, many producers ------------------------------------------------------------
 
 POOL_TEST(EveryPostedTaskRunsExactlyOnce) {
-    bounded(kDeadline, [] {
+    bounded(kHeavyWorkDeadline, [] {
         // One counter per task: a lost task leaves a 0, a task run twice leaves a 2.
         std::vector<std::atomic<std::uint8_t>> runs(kManyTasks);
         {
@@ -396,7 +397,7 @@ POOL_TEST(ShutdownFromInsideATaskThrowsLogicError) {
 }
 
 POOL_TEST(CreateAndDestroyWithWorkAThousandTimes) {
-    bounded(kDeadline, [] {
+    bounded(kHeavyWorkDeadline, [] {
         // The classic lost wake-up at shutdown: a worker checks "stopping?" (no), the destructor
         // sets stopping and notifies, the worker then goes to sleep and never wakes: join() hangs.
         // It is a narrow window, so we try it many times, with and without work in flight.
