@@ -20,7 +20,7 @@
 #include <utility>
 
 #include "oslab/byte_pipe.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 namespace {

@@ -17,7 +17,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 #include "oslab/unique_fd.hpp"
 
 namespace oslab {

@@ -7,7 +7,7 @@
 #include <iterator>
 #include <string>
 
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 namespace {

@@ -12,7 +12,7 @@
 #include <stdexcept>
 
 #include "oslab/smaps.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 
 namespace oslab {
 namespace {

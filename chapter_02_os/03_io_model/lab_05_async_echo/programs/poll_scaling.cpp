@@ -36,7 +36,7 @@
 
 #include "oslab/echo_load.hpp"  // raise_fd_limit
 #include "oslab/net.hpp"
-#include "oslab/system_error.hpp"
+#include "oslab/sys_error.hpp"
 #include "oslab/unique_fd.hpp"
 
 namespace {
