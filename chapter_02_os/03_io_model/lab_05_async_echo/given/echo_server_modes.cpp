@@ -55,8 +55,9 @@ std::vector<EchoMode> make_table() {
          [](const Options& o, std::size_t) {
              return std::make_unique<EpollEchoServer>(o, EpollConfig{true});
          }},
-        {"uring", "io_uring(7): multishot accept and recv into one provided-buffer ring, one thread",
-         0, [](const Options& o, std::size_t) { return std::make_unique<UringEchoServer>(o); },
+        {"uring",
+         "io_uring(7): multishot accept and recv into one provided-buffer ring, one thread", 0,
+         [](const Options& o, std::size_t) { return std::make_unique<UringEchoServer>(o); },
          uring_unavailable()},
     };
 }
