@@ -15,11 +15,23 @@
 #   <id>_<variant>_tests    GoogleTest binary, ctest labels <id> and <variant>, names <id>.<variant>.*
 #   <id>_<variant>_bench    Google Benchmark binary
 #   <id>_<program>          program built on the solution;  <id>_<program>_starter on the starter
+#   oslab_report_<variant>  every lab's benchmark binary and programs of that variant: what
+#                           `scripts/lab report` runs, so a first report compiles no test
 # A lab without solution/ (a student export) builds its starter alone.
 #
 # Instructors' hidden tests: -DOSLAB_EXTRA_TESTS_DIR=<dir> adds <dir>/<id>/*.cpp to the lab's test
 # binaries (both variants), so a grading test compiles against the student's code like any other.
 set(OSLAB_EXTRA_TESTS_DIR "" CACHE PATH "Directory of extra (hidden) tests: <dir>/<lab id>/*.cpp")
+
+# Precompiled headers: GoogleTest/GoogleMock, Google Benchmark and CLI11 are large header sets that
+# every test, benchmark and program file would otherwise parse again. Each is compiled once per
+# target (per lab and variant for the programs, which share one) and loaded by every source file.
+option(OSLAB_PCH "Precompile the test, benchmark and CLI11 headers" ON)
+
+# What `scripts/lab report` builds, per variant (each lab adds its benchmark and programs).
+foreach(variant IN ITEMS solution starter)
+    add_custom_target(oslab_report_${variant})
+endforeach()
 
 function(oslab_add_lab id)
     cmake_parse_arguments(PARSE_ARGV 1 arg ""
@@ -62,6 +74,7 @@ function(oslab_add_lab id)
 
         # Programs: <id>_<name> for the reference, <id>_<name>_starter for the student's build.
         set(program_paths "")
+        set(program_targets "")
         foreach(program IN LISTS arg_PROGRAMS)
             set(exe ${id}_${program})
             if(variant STREQUAL "starter")
@@ -69,8 +82,15 @@ function(oslab_add_lab id)
             endif()
             add_executable(${exe} ${dir}/programs/${program}.cpp)
             target_link_libraries(${exe} PRIVATE ${lib} CLI11::CLI11 fmt::fmt oslab_warnings)
+            if(OSLAB_PCH AND program_targets)  # the lab's programs share the first one's
+                list(GET program_targets 0 first_program)
+                target_precompile_headers(${exe} REUSE_FROM ${first_program})
+            elseif(OSLAB_PCH)
+                target_precompile_headers(${exe} PRIVATE <CLI/CLI.hpp> <fmt/core.h>)
+            endif()
             string(TOUPPER ${program} upper)
             list(APPEND program_paths OSLAB_PROGRAM_${upper}="$<TARGET_FILE:${exe}>")
+            list(APPEND program_targets ${exe})
         endforeach()
 
         if(test_sources)
@@ -78,15 +98,16 @@ function(oslab_add_lab id)
             add_executable(${tests} ${test_sources})
             # Tests may start the lab's programs: OSLAB_PROGRAM_<NAME> is the path of this variant's.
             target_compile_definitions(${tests} PRIVATE ${program_paths})
+            # The header-only test helpers (eventually.hpp: bounded waits) for every lab's tests.
+            target_include_directories(${tests} PRIVATE ${PROJECT_SOURCE_DIR}/chapter_02_os/common/testing)
             target_link_libraries(${tests} PRIVATE
                 ${lib} ${arg_TEST_LIBRARIES} GTest::gmock GTest::gtest_main oslab_warnings)
-            foreach(program IN LISTS arg_PROGRAMS)
-                set(exe ${id}_${program})
-                if(variant STREQUAL "starter")
-                    set(exe ${exe}_starter)
-                endif()
-                add_dependencies(${tests} ${exe})
-            endforeach()
+            if(OSLAB_PCH)
+                target_precompile_headers(${tests} PRIVATE <gtest/gtest.h> <gmock/gmock.h>)
+            endif()
+            if(program_targets)
+                add_dependencies(${tests} ${program_targets})
+            endif()
             # PRE_TEST: the test list is read when ctest runs, so building never runs a test binary.
             gtest_discover_tests(${tests}
                 TEST_PREFIX "${id}.${variant}."
@@ -99,6 +120,13 @@ function(oslab_add_lab id)
             add_executable(${lib}_bench ${bench_sources})
             target_link_libraries(${lib}_bench PRIVATE
                 ${lib} ${arg_BENCH_LIBRARIES} benchmark::benchmark_main oslab_warnings)
+            if(OSLAB_PCH)
+                target_precompile_headers(${lib}_bench PRIVATE <benchmark/benchmark.h>)
+            endif()
+            add_dependencies(oslab_report_${variant} ${lib}_bench)
+        endif()
+        if(program_targets)
+            add_dependencies(oslab_report_${variant} ${program_targets})
         endif()
     endforeach()
 

@@ -46,7 +46,7 @@ class ReportTest(unittest.TestCase):
         takeaways = self.text.split("## Key takeaways")[1].split("\n## ")[0]
         for phrase in ("Creating a process", "context switch", "thread pool runs", "false sharing",
                        "random order", "dependent load", "Holding 10,000 idle connections",
-                       "TCP_NODELAY"):
+                       "TCP_NODELAY", "completion-based uring server made 0.643 system calls per message (1.6 messages per call)"):
             self.assertIn(phrase, takeaways)
         self.assertNotIn("—", takeaways, "a takeaway is missing a number")
 
@@ -54,6 +54,13 @@ class ReportTest(unittest.TestCase):
         # Values of the recorded run, formatted as the report formats them.
         self.assertIn("| thread: std::thread + join | 50.1 µs |", self.text)
         self.assertIn("10002", self.text.replace(",", "").replace(" ", ""))
+
+    def test_echo_cost_table_has_cpu_and_calls_per_message_and_skips(self):
+        # lab05_echo_cost's recorded run: per server, CPU µs / system calls per message.
+        self.assertIn("| uring | 10 µs / 0.51 calls | 15 µs / 0.64 calls |", self.text)
+        self.assertIn("| blocking | 20 µs / 2.00 calls | 30 µs / 1.99 calls |", self.text)
+        self.assertIn("| asio-mt | skipped: not in this build: test |", self.text)
+        self.assertTrue((self.out / "plots" / "lab05_syscalls_per_msg.gp").is_file())
 
     def test_plot_scripts_have_labelled_axes(self):
         scripts = sorted((self.out / "plots").glob("*.gp"))

@@ -27,12 +27,12 @@ class LabStepsTest(unittest.TestCase):
         self.tmp = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, self.tmp)
 
-    def test_lab05_declares_c10k_and_other_labs_none(self):
+    def test_lab05_declares_echo_cost_and_c10k_and_lab01_none(self):
         by_id = {lab.id: lab for lab in course.load_labs()}
         self.assertEqual([(s.name, s.output) for s in labs.steps(by_id["lab05"])],
-                         [("c10k", "c10k.json")])
+                         [("echo_cost", "echo_cost.json"), ("c10k", "c10k.json")])
         self.assertEqual(labs.steps(by_id["lab01"]), [])
-        c10k = labs.steps(by_id["lab05"])[0]
+        c10k = labs.steps(by_id["lab05"])[1]
         self.assertEqual(c10k.binary("lab05", "starter").name, "lab05_c10k_starter")
         self.assertEqual(c10k.binary("lab05", "solution").name, "lab05_c10k")
 

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -236,6 +237,22 @@ CapturedRun run_and_capture(const std::vector<std::string>& argv, std::chrono::m
     run.output = child.read_stdout({});
     run.usage = child.usage();
     return run;
+}
+
+std::optional<std::string> find_executable(const std::string& name) {
+    if (name.find('/') != std::string::npos) {
+        return ::access(name.c_str(), X_OK) == 0 ? std::optional(name) : std::nullopt;
+    }
+    const char* path = std::getenv("PATH");
+    const std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+        const std::string candidate = dirs.substr(start, end - start) + "/" + name;
+        if (end > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+        start = end + 1;
+    }
+    return std::nullopt;
 }
 
 std::filesystem::path sibling_program(std::string_view program, std::string_view variant) {

@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include "oslab/sys_error.hpp"
 
@@ -46,6 +48,32 @@ double process_cpu_seconds(pid_t pid) {
         if (i >= 14) ticks += std::stod(field);
     }
     return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+std::optional<double> process_cpu_demand_seconds() {
+    std::error_code error;
+    double nanoseconds = 0;
+    bool any = false;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", error)) {
+        std::ifstream in(task.path() / "schedstat");
+        double on_cpu = 0, waiting = 0;
+        if (in >> on_cpu >> waiting) {  // a thread that exited meanwhile has no file: skipped
+            nanoseconds += on_cpu + waiting;
+            any = true;
+        }
+    }
+    if (!any) return std::nullopt;
+    return nanoseconds * 1e-9;
+}
+
+double cpus_demanded_while_sleeping(std::chrono::milliseconds window) {
+    const auto demand_before = process_cpu_demand_seconds();
+    const double cpu_before = process_cpu_seconds();
+    std::this_thread::sleep_for(window);
+    const auto demand_after = process_cpu_demand_seconds();
+    const double seconds = std::chrono::duration<double>(window).count();
+    if (demand_before && demand_after) return (*demand_after - *demand_before) / seconds;
+    return (process_cpu_seconds() - cpu_before) / seconds;
 }
 
 }  // namespace oslab

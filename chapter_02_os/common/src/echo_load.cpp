@@ -273,17 +273,26 @@ LoadResult run_echo_load(const LoadOptions& options) {
         send_more(c, index);
     };
 
-    const auto start = Clock::now();
-    const auto measure_from = start + options.warmup;
-    const auto end = measure_from + options.duration;
+    auto measure_from = Clock::now() + options.warmup;
+    auto end = measure_from + options.duration;
+    bool measuring = false;
+    // The measured phase: its callback first, then its clock (a slow callback is not measured).
+    const auto begin_measuring = [&] {
+        measuring = true;
+        if (options.on_measure_start) options.on_measure_start();
+        measure_from = Clock::now();
+        end = measure_from + options.duration;
+    };
+    if (options.warmup.count() <= 0) begin_measuring();
     for (std::size_t i = 0; i < connections.size(); ++i) {
         epoll.add(connections[i].fd.get(), EPOLLIN, i);
         next_message(connections[i], i);
     }
 
     while (alive > 0) {
-        const auto now = Clock::now();
-        if (now >= end) break;
+        if (!measuring && Clock::now() >= measure_from) begin_measuring();
+        if (Clock::now() >= end) break;
+        if (options.max_messages > 0 && result.messages >= options.max_messages) break;
         for (const auto& event : epoll.wait(timeout_ms(end))) {
             const auto i = static_cast<std::size_t>(event.data.u64);
             auto& c = connections[i];
@@ -323,6 +332,7 @@ LoadResult run_echo_load(const LoadOptions& options) {
         }
     }
     const auto stopped = std::min(Clock::now(), end);
+    if (measuring && options.on_measure_end) options.on_measure_end();
     result.seconds = std::max(0.0, std::chrono::duration<double>(stopped - measure_from).count());
     result.bytes = result.messages * options.message_size;
     if (result.seconds > 0) {

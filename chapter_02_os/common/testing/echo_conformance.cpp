@@ -395,18 +395,21 @@ TEST_P(EchoConformance, MaxConnectionsRefusesTheExtraOnes) {
     EXPECT_EQ(again.echo("slot reused"), "slot reused");
 }
 
-// idle_timeout = 250 ms: a silent client is dropped; a client that keeps talking (every 50 ms, for
-// longer than the timeout in total) is not: the timeout counts silence, not connection age.
+// idle_timeout = 1 s: a silent client is dropped; a client that keeps talking (every 100 ms, for
+// 1.5 s in all: longer than the timeout) is not, so the timeout counts silence, not connection
+// age. The timeout is long against the ticks: a chatty client is dropped only if the test
+// thread is kept off the CPU for about 900 ms, which even a loaded machine does not do.
 TEST_P(EchoConformance, IdleClientIsDropped) {
     EchoServerOptions options;
-    options.idle_timeout = 250ms;
+    options.idle_timeout = 1s;
     auto running = start(options);
     TestClient idle(running.port);
     ASSERT_EQ(idle.echo("then silence"), "then silence");
     TestClient chatty(running.port);
-    for (int i = 0; i < 10; ++i) {
-        ASSERT_EQ(chatty.echo("tick"), "tick") << "an active client was dropped at tick " << i;
-        std::this_thread::sleep_for(50ms);
+    const auto talk_until = std::chrono::steady_clock::now() + 1500ms;
+    for (int tick = 0; tick < 100 && std::chrono::steady_clock::now() < talk_until; ++tick) {
+        ASSERT_EQ(chatty.echo("tick"), "tick") << "an active client was dropped at tick " << tick;
+        std::this_thread::sleep_for(100ms);
     }
     const auto outcome = idle.read_once();
     EXPECT_TRUE(outcome == TestClient::Outcome::closed || outcome == TestClient::Outcome::reset)

@@ -119,6 +119,37 @@ TEST(EchoLoad, DrivesEveryConnectionAndVerifies) {
     EXPECT_LE(result.p99_us, result.p999_us);
 }
 
+// A fixed amount of work: the measured phase ends at max_messages (within the messages in flight,
+// one per connection), and the callbacks bracket it exactly once each, in order, after the
+// warm-up and while the connections are open.
+TEST(EchoLoad, MaxMessagesEndsTheRunAndCallbacksBracketIt) {
+    TinyEchoServer server;
+    auto options = options_for(server.port(), 4, 64);
+    options.duration = 30s;  // the bound if max_messages were ignored: the test would time out
+    options.warmup = 50ms;
+    options.max_messages = 500;
+    int starts = 0, ends = 0;
+    std::size_t open_at_end = 0;
+    options.on_measure_start = [&] {
+        EXPECT_EQ(ends, 0);
+        ++starts;
+    };
+    options.on_measure_end = [&] {
+        EXPECT_EQ(starts, 1);
+        ++ends;
+        open_at_end = server.active();
+    };
+    const auto result = oslab::run_echo_load(options);
+    EXPECT_EQ(starts, 1);
+    EXPECT_EQ(ends, 1);
+    EXPECT_EQ(open_at_end, 4u);
+    EXPECT_EQ(result.errors, 0u);
+    // Checked between epoll rounds: one round may finish every connection's message.
+    EXPECT_GE(result.messages, 500u);
+    EXPECT_LT(result.messages, 500u + 4u);
+    EXPECT_LT(result.seconds, 30.0);
+}
+
 // Messages larger than the socket buffers: the engine must read while it is still sending.
 TEST(EchoLoad, LargeMessagesDoNotDeadlock) {
     TinyEchoServer server;

@@ -1,6 +1,7 @@
 """`lab report`: the chapter's experiments on this machine -> report/index.md, plots, raw JSON.
 
-The steps: build the release preset; per lab, its benchmark binary, then the experiments its
+The steps: build the release preset's benchmarks and programs (the oslab_report_<variant> target:
+no test binary); per lab, its benchmark binary, then the experiments its
 report module declares (labs.steps()); then write the report (write.py). Each step's progress
 line shows an ETA learned from the previous run."""
 from __future__ import annotations
@@ -70,9 +71,9 @@ def run_experiments(labs, variant: str, raw: Path, quick: bool) -> tuple[list[st
     steps["write"] = DEFAULT_SECONDS["write"]
     progress = Progress(steps, quick)
 
-    began = progress.begin("build", "building the release preset (benchmarks and programs)")
+    began = progress.begin("build", "building the benchmarks and programs (release preset)")
     configure("release")
-    build("release")
+    build("release", [f"oslab_report_{variant}"])
     progress.end("build", began)
 
     failures: list[str] = []

@@ -1,5 +1,6 @@
 """Lab 5 in the report: echo throughput and p99 of every async server by connections and message
-size, the Nagle trap, and its own experiment, C10K (idle connections held per server)."""
+size, the Nagle trap, and its own experiments: what a message costs each server (CPU time and
+system calls per message, lab05_echo_cost) and C10K (idle connections held per server)."""
 from __future__ import annotations
 
 import json
@@ -23,7 +24,18 @@ def c10k_runs(quick: bool) -> list[list[str]]:
 C10K = Step(name="c10k", what="C10K: holding connections per server", program="c10k",
             runs=c10k_runs, output="c10k.json",
             failure="a server did not hold or echo every connection")
-STEPS = [C10K]
+
+
+def echo_cost_runs(quick: bool) -> list[list[str]]:
+    """CPU time and system calls per message of every server, at a few connection counts."""
+    connections, messages = ("16,128", "10000") if quick else ("1,16,128,1000", "40000")
+    return [["--connections", connections, "--bytes", "64", "--messages", messages, "--json"]]
+
+
+ECHO_COST = Step(name="echo_cost", what="echo cost: server CPU time and system calls per message",
+                 program="echo_cost", runs=echo_cost_runs, output="echo_cost.json",
+                 failure="a server failed the fixed-count load", seconds=40)
+STEPS = [ECHO_COST, C10K]
 
 
 def section(lab, results, extra) -> Section:
@@ -61,6 +73,9 @@ def section(lab, results, extra) -> Section:
             section.takeaways.append(
                 f"Without TCP_NODELAY, a {max(naive)}-byte echo written in 1 KiB pieces waits for a delayed ACK: "
                 f"p50 {fmt(big.counter('p50_us') / 1e3, 'ms')} per message instead of tens of µs.")
+    cost_path = extra["raw"] / ECHO_COST.output
+    if cost_path.is_file():
+        echo_cost_section(section, cost_path)
     c10k_path = extra["raw"] / C10K.output
     if c10k_path.is_file():
         c10k_section(section, c10k_path)
@@ -137,3 +152,72 @@ def c10k_section(section: Section, path: Path) -> None:
         section.takeaways.append(
             f"Holding {n:,} idle connections: the blocking server needs {cost(blocking)}; "
             + "; ".join(f"the {label} server {cost(server)}" for label, server in asyncs) + ".")
+
+
+def echo_cost_section(section: Section, path: Path) -> None:
+    """Server CPU time and system calls per message, by server and connections: table, plots and
+    the takeaway, from what lab05_echo_cost wrote."""
+    runs = json.loads(path.read_text()).get("runs", [])
+    if not runs:
+        return
+    data = runs[-1]
+    measured = [r for r in data.get("runs", []) if not r.get("error")]
+    servers = list(dict.fromkeys(r["server"] for r in data.get("runs", [])))
+    connections = sorted({r["connections"] for r in data.get("runs", [])})
+    cell = {(r["server"], r["connections"]): r for r in measured}
+    skipped = {r["server"]: r["error"] for r in data.get("runs", []) if r.get("error")}
+    rows = []
+    for server in servers:
+        if not any((server, c) in cell for c in connections):
+            rows.append((server, *["skipped: " + skipped.get(server, "")[:50]] + [""] * (len(connections) - 1)))
+            continue
+        cells = []
+        for c in connections:
+            r = cell.get((server, c))
+            if r is None:
+                cells.append("—")
+                continue
+            calls = r.get("syscalls_per_msg")
+            cells.append(f"{fmt(r['cpu_us_per_msg'], 'µs')} / "
+                         + (f"{calls:.2f} calls" if calls is not None else "— calls"))
+        rows.append((server, *cells))
+    unavailable = data.get("syscalls_unavailable", "")
+    caption = (f"What one {data.get('bytes', 64)}-byte echo costs the server: CPU time / system calls "
+               f"per message ({data.get('messages', 0):,} messages per run, lab05_echo_cost)")
+    section.tables.append((caption, ("server", *(f"{c} conn" for c in connections)), rows))
+    if unavailable:
+        section.notes.append(f"System calls were not counted on this machine: {unavailable}.")
+    section.plots.append(Plot(
+        name="lab05_cpu_per_msg", title="Server CPU time per echoed message",
+        xlabel="concurrent connections (log scale)", ylabel="server CPU µs per message", logx=True,
+        series=[(s, [(c, cell[(s, c)]["cpu_us_per_msg"]) for c in connections if (s, c) in cell])
+                for s in servers]))
+    with_calls = [(s, [(c, cell[(s, c)]["syscalls_per_msg"]) for c in connections
+                       if (s, c) in cell and cell[(s, c)].get("syscalls_per_msg") is not None])
+                  for s in servers]
+    if any(points for _, points in with_calls):
+        section.plots.append(Plot(
+            name="lab05_syscalls_per_msg", title="Server system calls per echoed message",
+            xlabel="concurrent connections (log scale)", ylabel="system calls per message (log scale)",
+            logx=True, logy=True, series=[(s, [(c, max(v, 1e-3)) for c, v in points])
+                                          for s, points in with_calls]))
+    takeaway = echo_cost_takeaway(cell, connections)
+    if takeaway:
+        section.takeaways.append(takeaway)
+
+
+def echo_cost_takeaway(cell: dict, connections: list[int]) -> str:
+    """One sentence from the measured numbers: the readiness servers' system calls per message
+    against the completion server's, at the most connections all of them were measured."""
+    ready = [s for s in ("blocking", "epoll", "epoll-et") if any((s, c) in cell for c in connections)]
+    for c in reversed(connections):
+        calls = {s: cell[(s, c)].get("syscalls_per_msg") for s in (*ready, "uring") if (s, c) in cell}
+        if "uring" in calls and calls["uring"] and all(v is not None for v in calls.values()) and len(calls) > 1:
+            others = ", ".join(f"{s} {v:.2f}" for s, v in calls.items() if s != "uring")
+            return (f"At {c} connections the completion-based uring server made "
+                    f"{calls['uring']:.3f} system calls per message ({1 / calls['uring']:.1f} messages "
+                    f"per call) against {others}, and spent {fmt(cell[('uring', c)]['cpu_us_per_msg'], 'µs')} "
+                    f"of CPU per message against "
+                    + ", ".join(f"{s} {fmt(cell[(s, c)]['cpu_us_per_msg'], 'µs')}" for s in calls if s != "uring")
+                    + ": one io_uring_enter submits and reaps a batch of receives and sends.")
+    return ""

@@ -1,12 +1,12 @@
 // lab01_compare: the same sum of 1..n by processes and by threads, timed side by side.
 //   lab01_compare [--n N] [--workers W]
 #include <fmt/core.h>
-#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <exception>
 
+#include "oslab/cli.hpp"
 #include "oslab/parallel_sum.hpp"
 
 namespace {
@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{6'000'000'000}));
     app.add_option("--workers", workers, "number of worker processes / threads")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
-    CLI11_PARSE(app, argc, argv);
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab01_compare")) return *status;
 
     const std::uint64_t expected = oslab::expected_sum(n);
     fmt::print("sum of 1..{} with {} workers, expected n(n+1)/2 = {}\n", n, workers, expected);

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <fmt/core.h>
-#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -14,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "oslab/cli.hpp"
 #include "oslab/parallel_sum.hpp"
 #include "oslab/proc_status.hpp"
 #include "oslab/sys_error.hpp"
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
         "--seconds 2\n"
         "                              how each worker is created (CLONE_THREAD or not)\n"
         "  perf stat -e context-switches,cpu-migrations -p PID -- sleep 3");
-    CLI11_PARSE(app, argc, argv);
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab01_observe")) return *status;
 
     try {
         const auto deadline = Clock::now() + std::chrono::seconds(seconds);

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "eventually.hpp"
 #include "oslab/proc_status.hpp"
 #include "test_support.hpp"
 
@@ -80,9 +81,12 @@ TEST(ProcStatus, ReadsItsOwnStatusAndSeesANewThread) {
     EXPECT_EQ(oslab::count_tasks(), during) << "/proc/self/task has one entry per thread";
     release.count_down();
     extra.join();
-    const auto after = oslab::read_proc_status().threads;
-    EXPECT_EQ(during, after + 1) << "the extra thread is one more task of this process";
-    EXPECT_EQ(oslab::count_tasks(), after);
+    // join() returns when the kernel clears the thread's id (CLONE_CHILD_CLEARTID wakes the
+    // joiner), a moment before the exited task leaves the process's thread list: poll for it.
+    EXPECT_TRUE(oslab::testing::eventually([&] {
+        return oslab::read_proc_status().threads + 1 == during;
+    })) << "the extra thread is one more task of this process";
+    EXPECT_EQ(oslab::count_tasks(), during - 1);
 }
 
 TEST(ProcStatus, ReadsAChildByPidAndForkCopiesOnlyTheCallingThread) {

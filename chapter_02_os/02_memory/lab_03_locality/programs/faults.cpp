@@ -6,13 +6,13 @@
 // Shared_Dirty), the child after writing one byte per page (its own copies: Private_Dirty), and
 // the parent meanwhile (its originals are mapped by it alone again: Private_Dirty).
 #include <fmt/core.h>
-#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
 
+#include "oslab/cli.hpp"
 #include "oslab/fault_kinds.hpp"
 
 namespace {
@@ -35,15 +35,6 @@ std::string json_entry(const oslab::SmapsEntry& e) {
         e.shared_dirty_kib, e.private_clean_kib, e.private_dirty_kib, e.anonymous_kib);
 }
 
-std::string json_escape(const std::string& text) {
-    std::string out;
-    for (const char ch : text) {
-        if (ch == '"' || ch == '\\') out += '\\';
-        if (static_cast<unsigned char>(ch) >= 0x20) out += ch;
-    }
-    return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,7 +49,7 @@ int main(int argc, char** argv) {
     app.add_option("--dir", dir, "directory for the file (default: build dir, /var/tmp, cwd)");
     app.add_flag("--no-file", no_file, "skip the file (major-fault) experiments");
     app.add_flag("--json", json, "print JSON instead of tables");
-    CLI11_PARSE(app, argc, argv);
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab03_faults")) return *status;
 
     oslab::CowReport cow;
     std::vector<Row> rows;
@@ -105,14 +96,14 @@ int main(int argc, char** argv) {
     };
     if (json) {
         fmt::print("{{\"pages\": {}, \"file_dir\": \"{}\", \"faults\": [\n", pages,
-                   json_escape(file_dir));
+                   oslab::json_escape(file_dir));
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const auto& r = rows[i];
             fmt::print(
                 "  {{\"case\": \"{}\", \"error\": \"{}\", \"pages\": {}, \"ns_per_page\": {:.1f}, "
                 "\"cpu_ns_per_page\": {:.1f}, \"minor_faults\": {}, \"major_faults\": {}, "
                 "\"resident_before\": {}}}{}\n",
-                r.name, json_escape(r.error), r.sample.pages,
+                r.name, oslab::json_escape(r.error), r.sample.pages,
                 per_page(r.sample.wall_ns, r.sample.pages),
                 per_page(r.sample.cpu_ns, r.sample.pages), r.sample.minor, r.sample.major,
                 r.sample.resident_before, i + 1 < rows.size() ? "," : "");

@@ -3,9 +3,9 @@
 // (oslab/alloc_sources.hpp). Under AddressSanitizer malloc_usable_size returns n itself.
 //   lab03_malloc_chunks [--max N] [--json]
 #include <fmt/core.h>
-#include <CLI/CLI.hpp>
 
 #include "oslab/alloc_sources.hpp"
+#include "oslab/cli.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"glibc malloc: usable size and chunk size per request size"};
@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
     bool json = false;
     app.add_option("--max", max, "largest request size")->check(CLI::Range(1, 4096));
     app.add_flag("--json", json, "print JSON");
-    CLI11_PARSE(app, argc, argv);
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab03_malloc_chunks"))
+        return *status;
     if (json) fmt::print("[");
     if (!json) fmt::print("{:>8} {:>8} {:>8} {:>9}\n", "request", "usable", "chunk", "overhead");
     for (std::size_t n = 1; n <= max; ++n) {

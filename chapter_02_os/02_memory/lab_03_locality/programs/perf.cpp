@@ -8,7 +8,6 @@
 #include <fmt/core.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,23 +17,6 @@
 #include "oslab/cpu_time.hpp"
 
 namespace {
-
-// Where an executable is: a path with a slash is taken as is; a bare name is searched in $PATH.
-std::optional<std::string> find_executable(const std::string& name) {
-    if (name.find('/') != std::string::npos) {
-        return ::access(name.c_str(), X_OK) == 0 ? std::optional(name) : std::nullopt;
-    }
-    const char* path = std::getenv("PATH");
-    std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
-    std::size_t start = 0;
-    while (start <= dirs.size()) {
-        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-        const std::string candidate = dirs.substr(start, end - start) + "/" + name;
-        if (end > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-        start = end + 1;
-    }
-    return std::nullopt;
-}
 
 // Runs a command to its end with our terminal as its output; the kernel's counts for it (wait4).
 struct Finished {
@@ -83,7 +65,7 @@ int main(int argc, char** argv) {
 
     try {
         std::vector<std::string> command;
-        if (const auto perf = find_executable(perf_name)) {
+        if (const auto perf = oslab::find_executable(perf_name)) {
             if (hardware_counters_work(*perf)) {
                 fmt::print(
                     "lab03_perf: hardware counters available: cache references and misses\n");

@@ -4,12 +4,12 @@
 //   lab03_tlb_reach [--accesses N] [--json]
 #include <fmt/core.h>
 #include <time.h>
-#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "oslab/cli.hpp"
 #include "oslab/tlb_reach.hpp"
 
 namespace {
@@ -39,15 +39,6 @@ double measure(std::size_t pages, oslab::TlbPages kind, std::size_t accesses,
     return best / static_cast<double>(accesses);
 }
 
-std::string json_escape(const std::string& text) {
-    std::string out;
-    for (const char ch : text) {
-        if (ch == '"' || ch == '\\') out += '\\';
-        if (static_cast<unsigned char>(ch) >= 0x20) out += ch;
-    }
-    return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,7 +48,7 @@ int main(int argc, char** argv) {
     app.add_option("--accesses", accesses, "dependent loads per measurement")
         ->check(CLI::Range(1024, 1 << 26));
     app.add_flag("--json", json, "print JSON");
-    CLI11_PARSE(app, argc, argv);
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab03_tlb_reach")) return *status;
 
     const std::size_t counts[] = {1, 4, 16, 64, 256, 1024, 4096, 16384};
     std::vector<oslab::TlbPoint> small, huge;
@@ -79,9 +70,9 @@ int main(int argc, char** argv) {
             return out;
         };
         fmt::print("{{\"small_4k\": [{}], \"small_4k_problem\": \"{}\",\n", curve(small),
-                   json_escape(small_problem));
+                   oslab::json_escape(small_problem));
         fmt::print(" \"huge_2m\": [{}], \"huge_2m_problem\": \"{}\",\n \"steps\": [", curve(huge),
-                   json_escape(huge_problem));
+                   oslab::json_escape(huge_problem));
         for (std::size_t i = 0; i < steps.size(); ++i)
             fmt::print(
                 "{}{{\"from_pages\": {}, \"to_pages\": {}, \"ratio\": {:.2f}, "
@@ -89,7 +80,7 @@ int main(int argc, char** argv) {
                 i ? ", " : "", steps[i].from_pages, steps[i].to_pages, steps[i].ratio,
                 steps[i].huge_ratio, steps[i].name);
         fmt::print("],\n \"shape_ok\": {}, \"shape_problem\": \"{}\"}}\n",
-                   shape.empty() ? "true" : "false", json_escape(shape));
+                   shape.empty() ? "true" : "false", oslab::json_escape(shape));
         return 0;
     }
     fmt::print("TLB reach: one dependent load per 4 KiB of address space, {} loads, best of 3\n\n",

@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include <fmt/core.h>
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -34,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "oslab/cli.hpp"
 #include "oslab/echo_load.hpp"  // raise_fd_limit
 #include "oslab/net.hpp"
 #include "oslab/sys_error.hpp"
@@ -311,15 +311,6 @@ const Result* find(const std::vector<Result>& rows, const std::string& mechanism
     return nullptr;
 }
 
-std::string json_escape(const std::string& text) {
-    std::string out;
-    for (const char ch : text) {
-        if (ch == '"' || ch == '\\') out += '\\';
-        if (static_cast<unsigned char>(ch) >= 0x20) out += ch;
-    }
-    return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -338,7 +329,8 @@ int main(int argc, char** argv) {
     app.add_option("--max-seconds", max_seconds, "time limit per mechanism and N (>= 10 rounds)")
         ->check(CLI::Range(0.001, 60.0));
     app.add_flag("--json", json, "print JSON");
-    CLI11_PARSE(app, argc, argv);
+    if (const auto status = oslab::parse_flags(app, argc, argv, "lab05_poll_scaling"))
+        return *status;
 
     const char* mechanisms[] = {"poll", "select", "epoll"};
     std::vector<Result> rows;
@@ -399,7 +391,7 @@ int main(int argc, char** argv) {
                 "\"ns_per_round\": {:.1f}, \"wait_ns_per_round\": {:.1f}, "
                 "\"cpu_ns_per_round\": {:.1f}, \"error\": \"{}\"}}{}\n",
                 r.mechanism, r.connections, r.rounds, r.ns_per_round, r.wait_ns_per_round,
-                r.cpu_ns_per_round, json_escape(r.error), i + 1 < rows.size() ? "," : "");
+                r.cpu_ns_per_round, oslab::json_escape(r.error), i + 1 < rows.size() ? "," : "");
         }
         fmt::print(
             "], \"shape\": {{\"from\": {}, \"to\": {}, \"poll_ratio\": {:.2f}, "

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -151,16 +152,47 @@ TEST(C10kProgram, RejectsUnknownServer) {
     EXPECT_NE(run.output.find("unknown server"), std::string::npos) << run.output;
 }
 
-// The load variant of the experiment: a short closed-loop run, server CPU per message reported.
-TEST(C10kProgram, LoadRunReportsEveryServer) {
+// lab05_echo_cost: a fixed number of messages per server, every one counted; CPU time and (where
+// perf can count) system calls per message reported per server. A readiness server makes at
+// least a read and a write per message (one message in flight per connection), so its count,
+// when measured, is at least 2 per message.
+TEST(EchoCostProgram, FixedCountRunReportsEveryServer) {
     const auto run =
-        oslab::run_and_capture({OSLAB_PROGRAM_C10K, "--load-bytes", "64", "--connections", "4",
-                                "--load-seconds", "0.2", "--servers", "asio,epoll"});
+        oslab::run_and_capture({OSLAB_PROGRAM_ECHO_COST, "--connections", "4", "--messages", "2000",
+                                "--servers", "asio,epoll", "--json"});
     const auto& out = run.output;
-    EXPECT_EQ(run.status, 0) << out;
-    EXPECT_NE(out.find("\nasio "), std::string::npos) << out;
-    EXPECT_NE(out.find("\nepoll "), std::string::npos) << out;
-    EXPECT_EQ(out.find("skipped"), std::string::npos) << out;
+    ASSERT_EQ(run.status, 0) << out;
+    // The number after "key": in a row of the JSON (NaN for null or a missing key).
+    const auto number = [](const std::string& row, const std::string& key) {
+        const auto at = row.find("\"" + key + "\": ");
+        if (at == std::string::npos || row.compare(at + key.size() + 4, 4, "null") == 0) {
+            return std::nan("");
+        }
+        return std::stod(row.substr(at + key.size() + 4));
+    };
+    for (const std::string server : {"asio", "epoll"}) {
+        const auto at = out.find("\"server\": \"" + server + "\"");
+        ASSERT_NE(at, std::string::npos) << out;
+        const auto row = out.substr(at, out.find('\n', at) - at);
+        EXPECT_NE(row.find("\"error\": \"\""), std::string::npos) << row;
+        // The run ends between two epoll rounds of the load: within one message per connection.
+        EXPECT_GE(number(row, "messages"), 2000) << row;
+        EXPECT_LT(number(row, "messages"), 2000 + 4) << row;
+        EXPECT_GT(number(row, "cpu_us_per_msg"), 0) << row;
+        const double calls = number(row, "syscalls_per_msg");
+        if (server == "epoll" && !std::isnan(calls)) {
+            EXPECT_GE(calls, 2.0) << "an epoll echo is at least a read and a write: " << row;
+        }
+    }
+}
+
+TEST(EchoCostProgram, RejectsUnknownServerAndBadCounts) {
+    auto run = oslab::run_and_capture({OSLAB_PROGRAM_ECHO_COST, "--servers", "apache"});
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.output.find("unknown server"), std::string::npos) << run.output;
+    run = oslab::run_and_capture({OSLAB_PROGRAM_ECHO_COST, "--connections", "0"});
+    EXPECT_EQ(run.status, 2) << run.output;
+    EXPECT_EQ(lines_in(run.output), 1u) << run.output;
 }
 
 }  // namespace

@@ -93,6 +93,10 @@ struct CapturedRun {
 CapturedRun run_and_capture(const std::vector<std::string>& argv,
                             std::chrono::milliseconds limit = std::chrono::seconds(60));
 
+// Where an executable is: a path with a slash is taken as is; a bare name is searched in $PATH
+// (as execvp would). nullopt when there is no such executable.
+std::optional<std::string> find_executable(const std::string& name);
+
 // A lab program in the same bin directory as the running executable, of the same variant: the
 // course names programs <lab>_<program> for the reference and <lab>_<program>_starter for the
 // student's build. sibling_program("lab04_echo_server", OSLAB_VARIANT).

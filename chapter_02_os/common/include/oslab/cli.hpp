@@ -29,6 +29,17 @@ inline std::optional<int> parse_flags(CLI::App& app, int argc, char** argv, cons
     }
 }
 
+// Text made safe inside a JSON string ("..."), for the programs' --json output: quotes and
+// backslashes escaped, control characters (a newline in an error message) dropped.
+inline std::string json_escape(const std::string& text) {
+    std::string out;
+    for (const char ch : text) {
+        if (ch == '"' || ch == '\\') out += '\\';
+        if (static_cast<unsigned char>(ch) >= 0x20) out += ch;
+    }
+    return out;
+}
+
 // A CLI11 check that the value is an IPv4 address (oslab::ipv4_address, the course's one parser).
 inline CLI::Validator ipv4_check() {
     return CLI::Validator(

@@ -7,6 +7,9 @@
 #include <sys/time.h>
 #include <sys/types.h>
 
+#include <chrono>
+#include <optional>
+
 namespace oslab {
 
 // A timeval (getrusage, wait4) in seconds.
@@ -23,5 +26,18 @@ double thread_cpu_seconds();
 // (stime) of /proc/<pid>/stat, in clock ticks (sysconf(_SC_CLK_TCK)). Throws std::system_error
 // when the process does not exist.
 double process_cpu_seconds(pid_t pid);
+
+// What the threads of this process asked of the CPUs: for each thread, the time it ran plus the
+// time it was runnable but waited for a CPU (fields 1 and 2 of /proc/self/task/<tid>/schedstat,
+// nanoseconds; see the kernel's Documentation/scheduler/sched-stats.rst). A thread that never
+// blocks (a spin) demands the whole wall time however busy the machine is, while its CPU time
+// shrinks as other processes take the CPU. nullopt when the kernel keeps no schedstat
+// (CONFIG_SCHED_INFO off). Threads that exit are no longer counted.
+std::optional<double> process_cpu_demand_seconds();
+
+// Sleeps for `window`, then returns how many CPUs this process kept busy or wanted meanwhile:
+// demand / window (CPU time / window where schedstat is missing). About 1 per spinning thread
+// and near 0 when every thread sleeps, on an idle machine as on a loaded one.
+double cpus_demanded_while_sleeping(std::chrono::milliseconds window);
 
 }  // namespace oslab

@@ -21,6 +21,12 @@ struct LoadOptions {
     std::size_t message_size = 64;             // bytes per message
     std::chrono::milliseconds duration{1000};  // measured phase
     std::chrono::milliseconds warmup{0};       // run but not measured
+    std::uint64_t max_messages = 0;  // > 0: the measured phase ends after this many echoes
+                                     // (a fixed amount of work), or at `duration`, if sooner
+    // Called as the measured phase starts (connections open, warm-up done) and as it ends
+    // (connections still open), e.g. to read the server's CPU time or count its system calls
+    // over exactly the measured echoes. The load waits while they run.
+    std::function<void()> on_measure_start, on_measure_end;
 };
 
 struct LoadResult {
