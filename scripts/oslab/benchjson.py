@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import statistics
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .runner import run
@@ -32,35 +33,91 @@ def run_binary(binary: Path, out: Path, min_time: str | None = None,
 
 @dataclass
 class Result:
+    """One benchmark; with repetitions, the median of each figure over them (real_ns, cpu_ns,
+    every counter) and its spread: (max - min) / median, the range the repetitions covered."""
     name: str
     real_ns: float
     cpu_ns: float
     counters: dict
     error: str | None = None
     label: str = ""
+    repetitions: int = 1
+    spreads: dict = field(default_factory=dict)  # figure -> spread; none with one repetition
 
     def counter(self, key: str, default: float | None = None) -> float | None:
         return self.counters.get(key, default)
 
+    def spread(self, key: str = "real_ns") -> float | None:
+        """The spread of real_ns, cpu_ns or a counter over the repetitions (None: one run, or a
+        median of 0)."""
+        return self.spreads.get(key)
+
+
+def repetition_flags(repetitions: int) -> list[str]:
+    """Google Benchmark flags for `repetitions` runs of each benchmark, every run written out
+    (parse() takes the median and the spread from them)."""
+    return [f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=false"]
+
+
+def _figures(entry: dict) -> dict[str, float]:
+    """real_ns, cpu_ns and the user counters of one benchmark entry."""
+    scale = TO_NS.get(entry.get("time_unit", "ns"), 1.0)
+    figures = {"real_ns": float(entry.get("real_time", 0)) * scale,
+               "cpu_ns": float(entry.get("cpu_time", 0)) * scale}
+    figures.update({key: value for key, value in entry.items()
+                    if key not in STANDARD_KEYS and isinstance(value, (int, float))})
+    return figures
+
+
+def spread_of(values: list[float]) -> float | None:
+    """(max - min) / median of two or more runs' values; None for one run or a median of 0."""
+    if not values:
+        return None
+    middle = statistics.median(values)
+    if len(values) < 2 or middle == 0:
+        return None
+    return (max(values) - min(values)) / abs(middle)
+
+
+def _result(name: str, entries: list[dict]) -> Result:
+    """The Result of one benchmark from its repetitions (or its one entry)."""
+    errors = [entry.get("error_message", "") for entry in entries if entry.get("error_occurred")]
+    measured = [_figures(entry) for entry in entries if not entry.get("error_occurred")]
+    medians, spreads = {}, {}
+    for key in (measured[0] if measured else {}):
+        values = [figures[key] for figures in measured if key in figures]
+        medians[key] = statistics.median(values)
+        spread = spread_of(values)
+        if spread is not None:
+            spreads[key] = spread
+    real_ns, cpu_ns = medians.pop("real_ns", 0.0), medians.pop("cpu_ns", 0.0)
+    return Result(name=name, real_ns=real_ns, cpu_ns=cpu_ns, counters=medians,
+                  error=errors[0] if errors else None, label=entries[0].get("label", ""),
+                  repetitions=_repetitions(entries, measured), spreads=spreads)
+
+
+def _repetitions(entries: list[dict], measured: list[dict]) -> int:
+    """Runs measured; a _median aggregate says how many runs it stands for."""
+    if entries[0].get("run_type") == "aggregate":
+        return int(entries[0].get("repetitions", 1))
+    return max(len(measured), 1)
+
 
 def parse(data: dict) -> dict[str, Result]:
-    """name -> Result, in the binary's order; aggregates (mean, median...) are left out."""
-    results: dict[str, Result] = {}
+    """name -> Result, in the binary's order. Repetitions of one benchmark (same name) become one
+    Result with medians and spreads; Google Benchmark's aggregates are left out, except a
+    _median when it is all there is (--benchmark_report_aggregates_only=true)."""
+    runs: dict[str, list[dict]] = {}
+    medians: dict[str, dict] = {}
     for entry in data.get("benchmarks", []):
         if entry.get("run_type") == "aggregate":
+            if entry.get("aggregate_name") == "median" and entry.get("run_name"):
+                medians[entry["run_name"]] = entry
             continue
-        scale = TO_NS.get(entry.get("time_unit", "ns"), 1.0)
-        counters = {key: value for key, value in entry.items()
-                    if key not in STANDARD_KEYS and isinstance(value, (int, float))}
-        results[entry["name"]] = Result(
-            name=entry["name"],
-            real_ns=float(entry.get("real_time", 0)) * scale,
-            cpu_ns=float(entry.get("cpu_time", 0)) * scale,
-            counters=counters,
-            error=entry.get("error_message") if entry.get("error_occurred") else None,
-            label=entry.get("label", ""),
-        )
-    return results
+        runs.setdefault(entry["name"], []).append(entry)
+    for name, entry in medians.items():
+        runs.setdefault(name, [entry])
+    return {name: _result(name, entries) for name, entries in runs.items()}
 
 
 def load(path: Path) -> dict[str, Result]:

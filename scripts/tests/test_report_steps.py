@@ -30,9 +30,10 @@ class LabStepsTest(unittest.TestCase):
     def test_lab05_declares_echo_cost_and_c10k_and_lab01_none(self):
         by_id = {lab.id: lab for lab in course.load_labs()}
         self.assertEqual([(s.name, s.output) for s in labs.steps(by_id["lab05"])],
-                         [("echo_cost", "echo_cost.json"), ("c10k", "c10k.json")])
+                         [("poll_scaling", "poll_scaling.json"), ("echo_cost", "echo_cost.json"),
+                          ("c10k", "c10k.json")])
         self.assertEqual(labs.steps(by_id["lab01"]), [])
-        c10k = labs.steps(by_id["lab05"])[1]
+        c10k = labs.steps(by_id["lab05"])[2]
         self.assertEqual(c10k.binary("lab05", "starter").name, "lab05_c10k_starter")
         self.assertEqual(c10k.binary("lab05", "solution").name, "lab05_c10k")
 

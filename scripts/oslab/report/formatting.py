@@ -31,3 +31,16 @@ def format_bytes(size: float) -> str:
         if size >= scale:
             return f"{size / scale:g} {unit}"
     return f"{size:g} B"
+
+
+def fmt_spread(spread: float | None, runs: int) -> str:
+    """A table's spread cell: '4 %' ((max - min) / median over the runs), '1 run' when there is
+    nothing to compare."""
+    if runs < 2:
+        return "1 run"
+    return "—" if spread is None else fmt(spread * 100, "%", 2)
+
+
+def result_spread(result, key: str = "real_ns") -> str:
+    """The spread cell of one benchmark figure (see fmt_spread); '—' for no result."""
+    return fmt_spread(result.spread(key), result.repetitions) if result is not None else "—"

@@ -1,11 +1,11 @@
 """Lab 1 in the report: creation cost of processes, threads and coroutines, fork vs memory,
-context switches, parallel sum."""
+context switches and their indirect cost (a working set to refill), parallel sum."""
 from __future__ import annotations
 
-from .formatting import fmt, ratio, us
+from .formatting import fmt, format_bytes, ratio, result_spread, us
 from .names import family, find, load_other
 from .plots import Plot
-from .section import Section
+from .section import NOT_MEASURED, NOT_SHOWN, SHOWN, Section
 
 
 CREATION = [  # (benchmark family, what it creates, short label for the plot)
@@ -82,6 +82,8 @@ def section(lab, results, extra) -> Section:
         xlabel="", ylabel="microseconds per switch", kind="bars",
         series=[("per switch", switch_bars)]))
 
+    working_set_part(section, results, extra.get("context", {}))
+
     sum_rows = []
     for workers in (1, 2, 4, 8):
         threads = find(results, "BM_Sum_Threads", workers=workers)
@@ -92,9 +94,9 @@ def section(lab, results, extra) -> Section:
     if sum_rows:
         section.tables.append(("Parallel sum of 1..n", ("workers", "threads", "processes"), sum_rows))
 
-    fork_us = us(find(results, "BM_Create_ForkExitWait"))
-    thread_us = us(find(results, "BM_Create_ThreadJoin"))
-    coro_us = us(find(results, "BM_Create_CoroutineTask"))
+    fork_us = cited_us(section, find(results, "BM_Create_ForkExitWait"))
+    thread_us = cited_us(section, find(results, "BM_Create_ThreadJoin"))
+    coro_us = cited_us(section, find(results, "BM_Create_CoroutineTask"))
     if fork_us and thread_us:
         section.takeaways.append(
             f"Creating a process (fork + exit + wait) costs {fmt(fork_us, 'µs')}, a thread "
@@ -104,8 +106,127 @@ def section(lab, results, extra) -> Section:
     same = find(results, "BM_Switch_PingPong", process=0, where=0)
     cross = find(results, "BM_Switch_PingPong", process=0, where=1)
     if same and coro:
+        for result in (same, cross, coro):
+            section.cite(result, "ns_per_switch")
         section.takeaways.append(
             f"A thread context switch costs {fmt(same.counter('ns_per_switch') / 1e3, 'µs')} on one CPU"
             + (f" and {fmt(cross.counter('ns_per_switch') / 1e3, 'µs')} across CPUs" if cross else "")
             + f"; a coroutine switch {fmt(coro.counter('ns_per_switch'), 'ns')}.")
     return section
+
+
+def cited_us(section: Section, result) -> float | None:
+    """A result's time in µs, cited by a takeaway (its spread is checked)."""
+    ns = section.cite(result)
+    return ns / 1e3 if ns is not None else None
+
+
+WORKING_SET = "BM_SwitchWorkingSet"
+SIDES = {"0": "threads", "1": "processes"}
+# The figure: round trip minus the no-switch baseline with the same W, in the CPU time both sides
+# used (on a shared CPU, wall time also holds what other programs ran meanwhile).
+EXTRA = "switch_extra_cpu_ns"
+
+
+def working_set_curves(results) -> dict[str, dict[int, object]]:
+    """sides ('threads', 'processes') -> {W in KiB: result} of BM_SwitchWorkingSet."""
+    curves: dict[str, dict[int, object]] = {side: {} for side in SIDES.values()}
+    for named, _, result in family(results, WORKING_SET):
+        side = SIDES.get(named.get("process", ""))
+        if side and "W_KiB" in named and result.counter(EXTRA) is not None:
+            curves[side][int(named["W_KiB"])] = result
+    return curves
+
+
+def working_set_part(lab_section: Section, results, context: dict) -> None:
+    """A part of Lab 1's section, the indirect cost of a switch: each side refills its caches
+    (and TLB) after the other."""
+    section = lab_section.part("The indirect cost of a switch")
+    curves = working_set_curves(results)
+    sizes = sorted(set(curves["threads"]) | set(curves["processes"]))
+    experiment = "the indirect cost of a switch (Lab 1)"
+    if not sizes:
+        section.notes.append(f"_The indirect cost of a switch: no {WORKING_SET} results in this "
+                             "run (the benchmark is missing or failed), so no table._")
+        section.shape(experiment, NOT_MEASURED, f"No {WORKING_SET} results in this run.")
+        return
+    section.tables.append(working_set_table(curves, sizes))
+    section.plots.append(working_set_plot(curves))
+    dropped = [f"{side} at {format_bytes(kib * 1024)}" for side, curve in curves.items()
+               for kib, result in sorted(curve.items()) if result.counter(EXTRA) <= 0]
+    section.notes.append("The plot starts at the smallest W above 0 (a log axis has no 0): "
+                         "W = 0, the switch alone, is the table's first row. The baseline is "
+                         "measured once per run of the benchmark binary (best of 3) and shared "
+                         "by its repetitions, so its own noise is not in the spread.")
+    if dropped:
+        section.notes.append("Round trip not above the baseline (noise larger than the effect), "
+                             "left out of the log-scale plot: " + ", ".join(dropped) + ".")
+    pcid = context.get("cpu_flag_pcid")
+    if pcid:
+        section.notes.append(
+            f"This CPU {'has' if pcid == 'yes' else 'lacks'} PCID: a switch between processes "
+            + ("keeps the TLB entries of the other address space (tagged with its PCID), so "
+               "both threads and processes mainly refill caches." if pcid == "yes" else
+               "flushes the TLB (CR3 write), so processes also refill their TLB after each "
+               "switch; threads share one address space and keep it."))
+    working_set_verdict(section, curves, experiment)
+
+
+def working_set_table(curves, sizes) -> tuple:
+    rows = []
+    for kib in sizes:
+        thread, process = curves["threads"].get(kib), curves["processes"].get(kib)
+        any_side = thread or process
+        rows.append((format_bytes(kib * 1024) if kib else "0",
+                     fmt(any_side.counter("baseline_cpu_ns") / 1e3, "µs"),
+                     fmt(thread and thread.counter(EXTRA) / 1e3, "µs"),
+                     result_spread(thread, EXTRA),
+                     fmt(process and process.counter(EXTRA) / 1e3, "µs"),
+                     result_spread(process, EXTRA)))
+    return ("The indirect cost of a switch: pipe ping-pong, both sides pinned to one CPU, each "
+            "touching its own W bytes between passes; round trip minus the no-switch baseline "
+            "with the same W (CPU time of both sides; spread = (max − min) / median over the "
+            "runs)",
+            ("W per side", "no-switch baseline", "threads: round trip − baseline", "spread",
+             "processes: round trip − baseline", "spread"), rows)
+
+
+def working_set_plot(curves) -> Plot:
+    series = [(f"{side} (round trip − baseline)",
+               [(kib, result.counter(EXTRA) / 1e3) for kib, result in sorted(curve.items())
+                if kib > 0 and result.counter(EXTRA) > 0])
+              for side, curve in curves.items()]
+    return Plot(name="lab01_switch_working_set",
+                title="Indirect cost of a switch: round trip minus the same work without a switch",
+                xlabel="working set per side, KiB (log scale)",
+                ylabel="µs per round trip beyond the baseline (log scale)",
+                logx=True, logy=True, series=series)
+
+
+def working_set_verdict(section: Section, curves, experiment: str) -> None:
+    """Shape: the process round trip at W = 1 MiB costs more (beyond its baseline) than at W = 0."""
+    processes, threads = curves["processes"], curves["threads"]
+    if 0 not in processes or 1024 not in processes:
+        section.shape(experiment, NOT_MEASURED,
+                      "The process curve lacks W = 0 or W = 1 MiB in this run.")
+        return
+    at_zero = section.cite(processes[0], EXTRA, "processes, W = 0: round trip − baseline")
+    at_mib = section.cite(processes[1024], EXTRA, "processes, W = 1 MiB: round trip − baseline")
+    thread_mib = threads.get(1024) and threads[1024].counter(EXTRA)
+    verdict = SHOWN if at_mib > at_zero else NOT_SHOWN
+    below = (" The round trip came out below its no-switch baseline: the baseline, measured once, "
+             "moved more than the effect (see the noise part)." if at_mib <= 0 else "")
+    section.shape(experiment, verdict,
+                  f"Processes, round trip beyond the baseline: {fmt(at_mib / 1e3, 'µs')} at "
+                  f"W = 1 MiB against {fmt(at_zero / 1e3, 'µs')} at W = 0 "
+                  f"(expected: more at 1 MiB; spreads {result_spread(processes[1024], EXTRA)} "
+                  f"and {result_spread(processes[0], EXTRA)}).{below}")
+    measured = (f"when each side touches 1 MiB between passes, a process round trip costs "
+                f"{fmt(at_mib / 1e3, 'µs')} beyond the same work without a switch, against "
+                f"{fmt(at_zero / 1e3, 'µs')} with nothing to touch"
+                + (f" (threads: {fmt(thread_mib / 1e3, 'µs')})" if thread_mib else ""))
+    section.takeaways.append(
+        f"A switch has an indirect cost: {measured}: each side refills its caches after the "
+        "other." if verdict == SHOWN else
+        f"This run does not show the indirect cost of a switch: {measured} (see its shape "
+        "check).")

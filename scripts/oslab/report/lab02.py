@@ -54,6 +54,8 @@ def section(lab, results, extra) -> Section:
 
     pool = per_second(find(results, "BM_Pool_Post"))
     if pool and asio and per_thread:
+        for family_name in ("BM_Pool_Post", "BM_Asio_Post", "BM_ThreadPerTask"):
+            section.cite(find(results, family_name), "items_per_second")
         section.takeaways.append(
             f"A thread pool runs {fmt(pool / 1e6, 'million')} empty tasks per second "
             f"({fmt(1e9 / pool, 'ns')} each): {fmt(ratio(pool, per_thread), '', 3)}× a thread per task, "

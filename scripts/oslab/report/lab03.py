@@ -1,13 +1,19 @@
 """Lab 3 in the report: load latency vs working set, the memory mountain, access patterns, false
-sharing, page faults, allocation."""
+sharing, page faults, allocation; and its experiments (STEPS): TLB reach, the kinds of page
+faults, stack vs heap on one container (tlb_reach.py, page_faults.py, alloc_sources.py)."""
 from __future__ import annotations
 
 import math
 
+from .alloc_sources import MALLOC_CHUNKS, alloc_section
 from .formatting import fmt, format_bytes, ratio
 from .names import by_prefix, family, find
+from .page_faults import FAULTS, faults_section
 from .plots import Plot
 from .section import Section
+from .tlb_reach import TLB_REACH, tlb_section
+
+STEPS = [TLB_REACH, FAULTS, MALLOC_CHUNKS]
 
 
 def section(lab, results, extra) -> Section:
@@ -72,7 +78,8 @@ def section(lab, results, extra) -> Section:
     shared = find(results, "BM_FalseSharing", shared_line=None) or by_prefix(results, "BM_FalseSharing/shared_line")
     padded = by_prefix(results, "BM_FalseSharing/padded")
     if shared and padded:
-        s_ns, p_ns = shared.counter("ns_per_increment"), padded.counter("ns_per_increment")
+        s_ns = section.cite(shared, "ns_per_increment", "false sharing: same cache line")
+        p_ns = section.cite(padded, "ns_per_increment", "false sharing: padded")
         section.tables.append(("False sharing: two threads, one counter each", ("layout", "ns per increment"),
                                [("same cache line", fmt(s_ns, "ns")), ("padded to separate lines", fmt(p_ns, "ns"))]))
         section.takeaways.append(f"Two threads incrementing counters on one cache line: {fmt(s_ns, 'ns')} per "
@@ -99,15 +106,27 @@ def section(lab, results, extra) -> Section:
     if alloc_rows:
         section.tables.append(("Allocation", ("how", "elements", "ns per element"), alloc_rows))
 
+    raw = extra.get("raw")
+    tlb_section(section, results, raw and raw / TLB_REACH.output, context)
+    faults_section(section, results, raw and raw / FAULTS.output)
+    alloc_section(section, results, raw and raw / MALLOC_CHUNKS.output)
+
     random_ = find(results, "BM_Pattern_ShuffledIndex")
     column, row = find(results, "BM_Pattern_ColumnMajor"), find(results, "BM_Pattern_RowMajor")
     if base and random_:
+        for result in (random_, base, column, row):
+            section.cite(result, "ns_per_element")
         section.takeaways.append(
             f"At DRAM size, summing in random order is "
             f"{fmt(ratio(random_.counter('ns_per_element'), base.counter('ns_per_element')), '', 3)}× slower than "
             f"sequentially; column-major order {fmt(ratio(column and column.counter('ns_per_element'), row and row.counter('ns_per_element')), '', 3)}× "
             "slower than row-major.")
     if curve:
+        chase = sorted((result for _, _, result in family(results, "BM_Latency")
+                        if result.counter("ns_per_load")),
+                       key=lambda result: result.counter("working_set_bytes", 0))
+        section.cite(chase[0], "ns_per_load", "dependent load, smallest working set")
+        section.cite(chase[-1], "ns_per_load", "dependent load, largest working set")
         section.takeaways.append(f"One dependent load costs {fmt(curve[0][1], 'ns')} in L1 and {fmt(curve[-1][1], 'ns')} "
                                  f"from DRAM ({format_bytes(curve[-1][0] * 1024)} working set).")
     return section

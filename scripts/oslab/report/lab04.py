@@ -27,6 +27,9 @@ def section(lab, results, extra) -> Section:
         section.tables.append(("Idle connections held", ("connections", "server threads", "server RSS",
                                                          "RSS per connection"), idle_rows))
         named, _, last = idle[-1]
+        held = f"blocking server, {named.get('conns')} held"
+        section.cite(last, "threads_per_conn", f"{held}: threads per connection")
+        section.cite(last, "KiB_per_conn", f"{held}: KiB per connection")
         section.takeaways.append(
             f"The blocking server needs one thread per connection (measured: "
             f"{fmt(last.counter('threads_per_conn'), '', 3)} per connection with {named.get('conns')} held) and "

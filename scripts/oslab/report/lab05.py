@@ -9,6 +9,7 @@ from pathlib import Path
 from .formatting import fmt, fmt_us
 from .names import parse_name
 from .plots import Plot
+from .poll_scaling import POLL_SCALING, poll_scaling_section
 from .section import Section
 from .steps import Step
 
@@ -35,7 +36,7 @@ def echo_cost_runs(quick: bool) -> list[list[str]]:
 ECHO_COST = Step(name="echo_cost", what="echo cost: server CPU time and system calls per message",
                  program="echo_cost", runs=echo_cost_runs, output="echo_cost.json",
                  failure="a server failed the fixed-count load", seconds=40)
-STEPS = [ECHO_COST, C10K]
+STEPS = [POLL_SCALING, ECHO_COST, C10K]
 
 
 def section(lab, results, extra) -> Section:
@@ -73,6 +74,7 @@ def section(lab, results, extra) -> Section:
             section.takeaways.append(
                 f"Without TCP_NODELAY, a {max(naive)}-byte echo written in 1 KiB pieces waits for a delayed ACK: "
                 f"p50 {fmt(big.counter('p50_us') / 1e3, 'ms')} per message instead of tens of µs.")
+    poll_scaling_section(section, extra["raw"] / POLL_SCALING.output)
     cost_path = extra["raw"] / ECHO_COST.output
     if cost_path.is_file():
         echo_cost_section(section, cost_path)

@@ -71,9 +71,11 @@ def _data_and_commands(plot: Plot, dat: Path) -> list[str]:
     for title, points in plot.series:
         blocks.append(f"# {title}\n" + "\n".join(f"{x:.6g} {y:.6g}" for x, y in points))
     dat.write_text("\n\n\n".join(blocks) + "\n")
-    for x, label in plot.markers:
+    for index, (x, label) in enumerate(plot.markers):
+        height = 0.95 - 0.05 * (index % 2)  # neighbouring labels one line apart
         lines.append(f"set arrow from {x:.6g}, graph 0 to {x:.6g}, graph 1 nohead dt 2 lc rgb 'gray40'")
-        lines.append(f"set label {_quote(label)} at {x:.6g}, graph 0.95 offset 0.5,0 font ',9'")
+        lines.append(f"set label {_quote(label)} at {x:.6g}, graph {height:g} offset 0.5,0 "
+                     "font ',9'")
     lines.append("set key top left" if len(plot.series) > 1 else "set key off")
     curves = [f"'{dat.name}' index {i} using 1:2 with linespoints lw 2 title {_quote(title)}"
               for i, (title, _) in enumerate(plot.series)]

@@ -1,10 +1,37 @@
-"""A report section: title, tables, takeaways, plots and notes, and its Markdown. generic() is the
-section of a lab that has no module of its own: every benchmark with its time and counters."""
+"""A report section: title, tables, takeaways, plots, notes and shape checks, and its Markdown.
+generic() is the section of a lab that has no module of its own: every benchmark with its time
+and counters."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .. import benchjson
+
+SHOWN = "shown"
+NOT_SHOWN = "not shown"
+CANNOT_SHOW = "cannot be shown on this machine"
+NOT_MEASURED = "not measured in this run"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number a takeaway cites, with its spread over the runs (None: measured once)."""
+    what: str
+    spread: float | None
+    runs: int
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Whether this run shows the effect an experiment is about: SHOWN, NOT_SHOWN, CANNOT_SHOW
+    (the machine lacks what it needs) or NOT_MEASURED, and the numbers (or the reason) behind
+    the verdict."""
+    experiment: str
+    verdict: str
+    detail: str
+
+    def markdown(self) -> str:
+        return f"**Shape check, {self.experiment}: {self.verdict}.** {self.detail}"
 
 
 @dataclass
@@ -15,9 +42,42 @@ class Section:
     takeaways: list = field(default_factory=list)
     plots: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    figures: list = field(default_factory=list)  # [Figure]: what the takeaways cite
+    shapes: list = field(default_factory=list)   # [Shape]
+    parts: list = field(default_factory=list)    # [Section]: one experiment each, a subsection
 
-    def markdown(self) -> list[str]:
-        lines = [f"## {self.title}", ""]
+    def part(self, title: str) -> Section:
+        """A new subsection for one experiment: its tables, notes, shape check and plots stay
+        together under its own heading."""
+        self.parts.append(Section(title=title))
+        return self.parts[-1]
+
+    def walk(self) -> list[Section]:
+        """This section and its parts, in the order they are written."""
+        return [self] + [inner for part in self.parts for inner in part.walk()]
+
+    def cite(self, result, key: str = "real_ns", what: str = "") -> float | None:
+        """The figure `key` of `result` (real_ns, cpu_ns or a counter; None for no result),
+        remembered as one a takeaway uses, so that its spread is checked."""
+        if result is None:
+            return None
+        value = {"real_ns": result.real_ns, "cpu_ns": result.cpu_ns}.get(key, result.counter(key))
+        self.figures.append(Figure(what or f"{result.name}: {key}", result.spread(key),
+                                   result.repetitions))
+        return value
+
+    def cite_runs(self, what: str, values: list[float]) -> None:
+        """A figure a takeaway uses that is the median of a program's runs (values: each run's)."""
+        self.figures.append(Figure(what, benchjson.spread_of(values), len(values)))
+
+    def shape(self, experiment: str, verdict: str, detail: str) -> None:
+        self.shapes.append(Shape(experiment, verdict, detail))
+
+    def markdown(self, images: dict | None = None, level: int = 2) -> list[str]:
+        """The section as Markdown; images: plot name -> its image line (plots not drawn are
+        left out)."""
+        images = images or {}
+        lines = [f"{'#' * level} {self.title}", ""]
         if self.intro:
             lines += [self.intro, ""]
         for caption, header, rows in self.tables:
@@ -29,6 +89,13 @@ class Section:
             lines.append("")
         for note in self.notes:
             lines += [note, ""]
+        for shape in self.shapes:
+            lines += [shape.markdown(), ""]
+        for plot in self.plots:
+            if plot.name in images:
+                lines += [images[plot.name], ""]
+        for part in self.parts:
+            lines += part.markdown(images, level + 1)
         return lines
 
 

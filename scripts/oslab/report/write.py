@@ -9,7 +9,8 @@ from pathlib import Path
 from .. import benchjson
 from . import labs as lab_modules
 from . import plots
-from .formatting import format_bytes
+from . import noise
+from .formatting import fmt, format_bytes
 
 
 def machine_table(machine: dict) -> list[str]:
@@ -19,7 +20,36 @@ def machine_table(machine: dict) -> list[str]:
             "| caches | " + ", ".join(f"L{c['level']} {format_bytes(c['bytes'])}"
                                     for c in machine["caches"]) + " |",
             f"| kernel | {machine['kernel']} |", f"| compiler | {machine['compiler']} |",
-            f"| hardware counters | {machine['hardware_counters']} |", ""]
+            f"| hardware counters | {machine['hardware_counters']} |",
+            f"| steal time | {steal_text(machine.get('steal_percent'))} |",
+            f"| CPU frequency governor | {machine.get('governor') or 'not exposed'} |", ""]
+
+
+def steal_text(steal: dict | None) -> str:
+    """'0.7 % since boot, 0 % now' from machine.steal(); 'not reported' without /proc/stat."""
+    parts = [f"{fmt(steal[when], '%', 2)} {label}" for when, label in
+             (("since_boot", "since boot"), ("now", "while writing the report"))
+             if steal and steal.get(when) is not None]
+    return ", ".join(parts) or "not reported"
+
+
+def draw_plots(plots_to_draw: list, directory: Path, warnings: list[str]) -> dict[str, str]:
+    """Renders each non-empty plot; returns plot name -> its Markdown image line."""
+    images = {}
+    for plot in plots_to_draw:
+        if plot.empty():
+            continue
+        try:
+            png = plots.render(plot, directory)
+        except RuntimeError as error:
+            warnings.append(str(error))
+            continue
+        if png is None:
+            warnings.append("gnuplot is missing: plots not drawn (install: sudo apt-get install "
+                            "gnuplot-nox); the tables are complete")
+            break
+        images[plot.name] = f"![{plot.title}](plots/{png.name})"
+    return images
 
 
 def write_report(out: Path, labs, machine: dict, variant: str, quick: bool) -> list[str]:
@@ -32,6 +62,8 @@ def write_report(out: Path, labs, machine: dict, variant: str, quick: bool) -> l
               f"Generated {time.strftime('%Y-%m-%d %H:%M')} by `scripts/lab report`.", ""]
     lines += machine_table(machine)
     takeaways_all: list[str] = []
+    figures: list = []
+    shapes: list = []
     section_lines: list[str] = []
     for lab in labs:
         path = raw / f"{lab.id}.json"
@@ -41,24 +73,23 @@ def write_report(out: Path, labs, machine: dict, variant: str, quick: bool) -> l
         results = benchjson.load(path)
         extra = {"raw": raw, "context": benchjson.load_context(path)}
         section = lab_modules.section(lab, results, extra)
-        section_lines += section.markdown()
-        takeaways_all += section.takeaways
-        for plot in section.plots:
-            if plot.empty():
-                continue
-            try:
-                png = plots.render(plot, out / "plots")
-            except RuntimeError as error:
-                warnings.append(str(error))
-                continue
-            if png is None:
-                warnings.append("gnuplot is missing: plots not drawn (install: sudo apt-get install gnuplot-nox); "
-                                "the tables are complete")
-                break
-            section_lines += [f"![{plot.title}](plots/{png.name})", ""]
+        parts = section.walk()
+        images = draw_plots([plot for part in parts for plot in part.plots], out / "plots",
+                            warnings)
+        section_lines += section.markdown(images)
+        for part in parts:
+            takeaways_all += part.takeaways
+            figures += part.figures
+            shapes += part.shapes
+    noise_lines, noise_warnings = noise.section_lines(figures, machine)
+    lines += noise_lines
+    warnings += noise_warnings
     if takeaways_all:
         lines += ["## Key takeaways, with this machine's numbers", ""]
         lines += [f"{i}. {text}" for i, text in enumerate(takeaways_all, start=1)] + [""]
+    if shapes:
+        lines += ["## Shape checks: does this run show each experiment's effect?", ""]
+        lines += [f"- {shape.experiment}: **{shape.verdict}**" for shape in shapes] + [""]
     lines += section_lines
     lines += ["## Raw data", "",
               "Every benchmark's JSON is in `raw/` (Google Benchmark format); each plot's numbers and "
