@@ -23,11 +23,6 @@
 # binaries (both variants), so a grading test compiles against the student's code like any other.
 set(OSLAB_EXTRA_TESTS_DIR "" CACHE PATH "Directory of extra (hidden) tests: <dir>/<lab id>/*.cpp")
 
-# Precompiled headers: GoogleTest/GoogleMock, Google Benchmark and CLI11 are large header sets that
-# every test, benchmark and program file would otherwise parse again. Each is compiled once per
-# target (per lab and variant for the programs, which share one) and loaded by every source file.
-option(OSLAB_PCH "Precompile the test, benchmark and CLI11 headers" ON)
-
 # What `scripts/lab report` builds, per variant (each lab adds its benchmark and programs).
 foreach(variant IN ITEMS solution starter)
     add_custom_target(oslab_report_${variant})
@@ -54,6 +49,19 @@ function(oslab_add_lab id)
         endif()
     endif()
 
+    # A program's source is compiled once and linked into each variant's executable: the code is
+    # the same, only the library under it (the reference's or the student's) differs, and CLI11
+    # (header-only) makes every program file expensive to compile. The program asks
+    # oslab::build_variant() (oslab/build_variant.hpp) at run time which variant it is.
+    foreach(program IN LISTS arg_PROGRAMS)
+        set(object ${id}_${program}_object)
+        add_library(${object} OBJECT ${dir}/programs/${program}.cpp)
+        target_include_directories(${object} PRIVATE ${dir}/include)
+        target_compile_definitions(${object} PRIVATE OSLAB_LAB_ID="${id}" OSLAB_LAB_DIR="${lab_dir}")
+        target_link_libraries(${object} PRIVATE
+            oslab_common ${arg_LIBRARIES} CLI11::CLI11 fmt::fmt oslab_warnings)
+    endforeach()
+
     set(built_variants "")
     foreach(variant IN ITEMS solution starter)
         if(NOT IS_DIRECTORY ${dir}/${variant})
@@ -62,7 +70,11 @@ function(oslab_add_lab id)
         list(APPEND built_variants ${variant})
         set(lib ${id}_${variant})
         file(GLOB lib_sources CONFIGURE_DEPENDS ${dir}/${variant}/*.cpp ${dir}/given/*.cpp)
-        add_library(${lib} STATIC ${lib_sources})
+        # oslab::build_variant() of this variant, for the programs linked with it.
+        set(variant_source ${CMAKE_CURRENT_BINARY_DIR}/${lib}_build_variant.cpp)
+        file(CONFIGURE OUTPUT ${variant_source} CONTENT "#include \"oslab/build_variant.hpp\"
+const char* oslab::build_variant() { return \"${variant}\"; }\n")
+        add_library(${lib} STATIC ${lib_sources} ${variant_source})
         # The variant directory comes first: a variant may carry its own private headers.
         target_include_directories(${lib} PUBLIC ${dir}/${variant} ${dir}/include)
         target_compile_definitions(${lib} PUBLIC
@@ -80,14 +92,8 @@ function(oslab_add_lab id)
             if(variant STREQUAL "starter")
                 set(exe ${exe}_starter)
             endif()
-            add_executable(${exe} ${dir}/programs/${program}.cpp)
-            target_link_libraries(${exe} PRIVATE ${lib} CLI11::CLI11 fmt::fmt oslab_warnings)
-            if(OSLAB_PCH AND program_targets)  # the lab's programs share the first one's
-                list(GET program_targets 0 first_program)
-                target_precompile_headers(${exe} REUSE_FROM ${first_program})
-            elseif(OSLAB_PCH)
-                target_precompile_headers(${exe} PRIVATE <CLI/CLI.hpp> <fmt/core.h>)
-            endif()
+            add_executable(${exe} $<TARGET_OBJECTS:${id}_${program}_object>)
+            target_link_libraries(${exe} PRIVATE ${lib} ${arg_LIBRARIES} fmt::fmt)
             string(TOUPPER ${program} upper)
             list(APPEND program_paths OSLAB_PROGRAM_${upper}="$<TARGET_FILE:${exe}>")
             list(APPEND program_targets ${exe})
@@ -102,9 +108,6 @@ function(oslab_add_lab id)
             target_include_directories(${tests} PRIVATE ${PROJECT_SOURCE_DIR}/chapter_02_os/common/testing)
             target_link_libraries(${tests} PRIVATE
                 ${lib} ${arg_TEST_LIBRARIES} GTest::gmock GTest::gtest_main oslab_warnings)
-            if(OSLAB_PCH)
-                target_precompile_headers(${tests} PRIVATE <gtest/gtest.h> <gmock/gmock.h>)
-            endif()
             if(program_targets)
                 add_dependencies(${tests} ${program_targets})
             endif()
@@ -120,9 +123,6 @@ function(oslab_add_lab id)
             add_executable(${lib}_bench ${bench_sources})
             target_link_libraries(${lib}_bench PRIVATE
                 ${lib} ${arg_BENCH_LIBRARIES} benchmark::benchmark_main oslab_warnings)
-            if(OSLAB_PCH)
-                target_precompile_headers(${lib}_bench PRIVATE <benchmark/benchmark.h>)
-            endif()
             add_dependencies(oslab_report_${variant} ${lib}_bench)
         endif()
         if(program_targets)

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "oslab/build_variant.hpp"
 #include "oslab/child_process.hpp"
 #include "oslab/cli.hpp"
 #include "oslab/cpu_time.hpp"
@@ -43,7 +44,7 @@ bool hardware_counters_work(const std::string& perf) {
 // The demo lives in the same bin/ directory, of the same variant (lab03_locality_starter for
 // lab03_perf_starter).
 std::string demo_next_to_me() {
-    return oslab::sibling_program("lab03_locality", OSLAB_VARIANT).string();
+    return oslab::sibling_program("lab03_locality", oslab::build_variant()).string();
 }
 
 }  // namespace
