@@ -46,7 +46,8 @@ for package in "${OPTIONAL[@]}"; do
 done
 # With every required package there, an optional one is installed only if the package lists
 # know it (no 'apt-get update' on each run for a name this distribution does not have).
-if [ ${#missing[@]} -eq 0 ] && [ ${#optional[@]} -gt 0 ]; then
+# Moves each optional package the package lists know into missing; names the others.
+take_known_optional() {
   for package in "${optional[@]}"; do
     if known "$package"; then
       missing+=("$package")
@@ -55,6 +56,9 @@ if [ ${#missing[@]} -eq 0 ] && [ ${#optional[@]} -gt 0 ]; then
     fi
   done
   optional=()
+}
+if [ ${#missing[@]} -eq 0 ] && [ ${#optional[@]} -gt 0 ]; then
+  take_known_optional
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all dependencies are installed"
@@ -82,13 +86,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -qq
-for package in "${optional[@]}"; do
-  if known "$package"; then
-    missing+=("$package")
-  else
-    echo "setup: optional $package is not a package here; install its equivalent for perf"
-  fi
-done
+take_known_optional
 echo "setup: installing ${missing[*]}"
 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: done"

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <numeric>
 #include <random>
 #include <stdexcept>
 
+#include "oslab/page_faults.hpp"  // transparent_hugepage_mode
 #include "oslab/smaps.hpp"
 #include "oslab/sys_error.hpp"
 
@@ -20,16 +20,6 @@ namespace {
 constexpr std::size_t kSmallPage = 4096;
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 constexpr std::size_t kLinesPerPage = kSmallPage / 64;
-
-std::string selected_mode(const char* file) {
-    std::ifstream in(file);
-    std::string line;
-    if (!in || !std::getline(in, line)) return "";
-    const auto open = line.find('[');
-    const auto close = line.find(']', open);
-    if (open == std::string::npos || close == std::string::npos) return "";
-    return line.substr(open + 1, close - open - 1);
-}
 
 }  // namespace
 
@@ -48,7 +38,7 @@ TlbChase::TlbChase(std::size_t pages, TlbPages kind, std::uint64_t seed) : pages
     if (huge) address = (address + kHugePage - 1) & ~(kHugePage - 1);
     data_ = reinterpret_cast<unsigned char*>(address);
 
-    const std::string mode = selected_mode("/sys/kernel/mm/transparent_hugepage/enabled");
+    const std::string mode = transparent_hugepage_mode();
     if (huge) {
         if (mode.empty() || mode == "never") {
             problem_ =
