@@ -125,7 +125,7 @@ void UringEchoServer::Impl::on_send(std::uint64_t id, int result) {
     if (chunk.sent < chunk.length) return send_next(id, c);  // a short send: the rest, now
     // Every byte of this buffer has left: only now may the kernel reuse it.
     buffers->give_back(chunk.id);
-    c.to_send.pop_front();
+    c.to_send.erase(c.to_send.begin());
     if (c.to_send.empty() && c.peer_done) return begin_close(id, c);
     send_next(id, c);
     arm_recv(id, c);  // below the cap again (a no-op while a recv is armed)
