@@ -18,11 +18,11 @@
 #include "pool_test.hpp"
 
 using namespace std::chrono_literals;
+using oslab::cpus_demanded_while_sleeping;
 using oslab::testing::bounded;
 using oslab::testing::expect_logic_error_not_todo;
 using oslab::testing::kDeadline;
 using oslab::testing::kHeavyWorkDeadline;
-using oslab::cpus_demanded_while_sleeping;
 
 namespace {
 

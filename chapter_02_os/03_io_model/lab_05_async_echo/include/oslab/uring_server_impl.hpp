@@ -32,7 +32,7 @@ struct Chunk {
 };
 
 struct Connection {
-    int fd = -1;                   // closed through the ring (IORING_OP_CLOSE): not a UniqueFd
+    int fd = -1;  // closed through the ring (IORING_OP_CLOSE): not a UniqueFd
     // In arrival order; only the front one may be in flight. A vector, not a std::deque: an
     // empty libstdc++ deque already holds ~600 B (its map and a first 512-byte block), for every
     // idle connection, while an empty vector holds nothing. The queue is at most
