@@ -6,9 +6,10 @@ import argparse
 from . import benchjson, grade, progress
 from .course import (ROOT, STATE_DIR, STUDENT_COPY_MARKER, Lab, concurrency_labs, find_lab,
                      is_student_copy, load_labs, numbers)
-from .runner import (StepFailed, build, build_dir, build_tests, configure, ctest,
-                     default_preset, ensure_dependencies, require_built, say)
-from .summary import NOT_IMPLEMENTED, summarise
+from .runner import (StepFailed, TestCase, build, build_dir, build_tests, configure, ctest,
+                     ctest_names, default_preset, ensure_dependencies, require_built, say)
+from .summary import (NOT_IMPLEMENTED, first_failing_step, step_results, step_table,
+                      summarise)
 
 
 def cmd_list(args) -> int:
@@ -21,19 +22,35 @@ def cmd_list(args) -> int:
 
 
 def cmd_check(args) -> int:
+    """Builds and tests the student's code for a lab: all of it, or steps 1..K with --step K."""
     lab = find_lab(load_labs(), args.lab)
+    upto = lab.step(args.step).number if args.step else len(lab.steps)
     ensure_dependencies()
     preset = default_preset()
     configure(preset)
     build(preset, [f"{lab.id}_starter_tests"])
     require_built(preset, f"{lab.id}_starter_tests")
-    test_run = ctest(preset, [lab.id, "starter"], STATE_DIR / "junit" / f"{lab.id}_check.xml")
-    progress.record(lab, test_run.passed, test_run.total)
+    regex = lab.steps_regex("starter", upto) if args.step else None
+    test_run = ctest(preset, [lab.id, "starter"], STATE_DIR / "junit" / f"{lab.id}_check.xml",
+                     regex=regex)
+    if not args.step:
+        progress.record(lab, test_run.passed, test_run.total)  # the board counts whole labs only
     summarise(lab, test_run)
+    results = step_results(lab, test_run, upto)
+    failing = first_failing_step(results)
+    progress.record_first_failing_step(lab, failing.number if failing else None)
+    if results:
+        step_table(results)
     if test_run.failed:
-        print(f"\nNot done yet. Hints: scripts/lab hint {lab.number}   "
-              f"(or {lab.rel(lab.readme)}, section 'Hints')")
+        where = f"{failing.title} is the first step that fails. " if failing else ""
+        hint = f"scripts/lab hint {lab.number}" + (f" --step {failing.number}" if failing else "")
+        print(f"\nNot done yet. {where}Hints, one tier at a time: {hint}")
         return 1
+    if args.step and upto < len(lab.steps):
+        following = lab.steps[upto]
+        print(f"\nSteps 1-{upto} of {lab.id} pass ({test_run.total} tests). Next, "
+              f"{following.title}: scripts/lab check {lab.number} --step {following.number}")
+        return 0
     print(f"\nAll {test_run.total} tests of {lab.id} pass. Compare your speed with the reference: "
           f"scripts/lab bench {lab.number}")
     return 0
@@ -88,10 +105,10 @@ def cmd_verify(args) -> int:
     configure(preset)
     build(preset)
     problems = []
-    print(f"\n{'lab':<7}{'reference':<22}{'starter':<40}")
+    print(f"\n{'lab':<7}{'reference':<40}{'starter':<40}")
     for lab in load_labs():
         if not lab.exists:
-            print(f"{lab.id:<7}{'not built yet':<22}")
+            print(f"{lab.id:<7}{'not built yet':<40}")
             continue
         junit_dir = STATE_DIR / "junit"
         try:
@@ -99,27 +116,63 @@ def cmd_verify(args) -> int:
                 require_built(preset, f"{lab.id}_solution_tests")
                 ref = ctest(preset, [lab.id, "solution"],
                             junit_dir / f"{lab.id}_verify_solution.xml")
-                ref_text = f"{ref.passed}/{ref.total} pass"
+                skipped = ref.count("skipped")
+                ref_text = f"{ref.passed}/{ref.total} pass" + (f" ({skipped} skip)" if skipped else "")
                 if ref.failed:
                     problems.append(f"{lab.id}: the reference fails {ref.failed} of {ref.total} tests")
+                mapping = step_mapping_problems(preset, lab, [case.name for case in ref.cases])
+                problems += mapping
+                ref_text += f", {len(lab.steps)} steps" + (" (mapping!)" if mapping else "")
             else:
                 ref_text = "absent (student copy)"
             require_built(preset, f"{lab.id}_starter_tests")
             start = ctest(preset, [lab.id, "starter"], junit_dir / f"{lab.id}_verify_starter.xml")
         except StepFailed as error:
             problems.append(f"{lab.id}: {error}")
-            print(f"{lab.id:<7}{'no test results':<22}")
+            print(f"{lab.id:<7}{'no test results':<40}")
             continue
         todo = sum(1 for case in start.cases if NOT_IMPLEMENTED.search(case.output))
         start_text = f"{start.failed}/{start.total} fail ({todo} not implemented)"
         if start.failed == 0:
             problems.append(f"{lab.id}: the starter passes every test: the exercise leaked")
-        print(f"{lab.id:<7}{ref_text:<22}{start_text:<40}")
+        print(f"{lab.id:<7}{ref_text:<40}{start_text:<40}")
     if problems:
         print("\nverify FAILED:\n  " + "\n  ".join(problems))
         return 1
-    print("\nverify: every reference passes and every starter fails, as it should")
+    print("\nverify: every reference passes, every test belongs to one step (so every step prefix "
+          "of the reference passes), and every starter fails, as it should")
     return 0
+
+
+def step_mapping_problems(preset: str, lab: Lab, names: list[str]) -> list[str]:
+    """labs.json's steps against the reference's tests: every test in exactly one step, every
+    step with a test, and ctest's -R selection of each prefix (a CMake regex, what `lab check N
+    --step K` runs) equal to the tests of steps 1..K. Each ctest test runs in a process of its
+    own, so a reference that passes every test passes every prefix."""
+    if not lab.steps:
+        return [f"{lab.id}: labs.json gives no steps"]
+    problems = []
+    owned: dict[int, list[str]] = {step.number: [] for step in lab.steps}
+    for name in names:
+        short = TestCase(name, "").short_name
+        owners = [step.number for step in lab.steps if step.covers(short)]
+        if len(owners) != 1:
+            where = "no step" if not owners else "steps " + ", ".join(map(str, owners))
+            problems.append(f"{lab.id}: {short} belongs to {where} (labs.json \"steps\")")
+        for number in owners[:1]:
+            owned[number].append(name)
+    expected: set[str] = set()
+    for step in lab.steps:
+        if not owned[step.number]:
+            problems.append(f"{lab.id}: {step.title} selects no test")
+        expected.update(owned[step.number])
+        selected = set(ctest_names(preset, [lab.id, "solution"],
+                                   lab.steps_regex("solution", step.number)))
+        if selected != expected:
+            odd = sorted(selected ^ expected)[:3]
+            problems.append(f"{lab.id}: ctest -R for steps 1-{step.number} selects "
+                            f"{len(selected)} tests, the steps own {len(expected)} (e.g. {odd})")
+    return problems
 
 
 def run_benchmark(preset: str, lab: Lab, variant: str, quick: bool) -> dict[str, benchjson.Result]:
@@ -166,6 +219,8 @@ def register(verbs) -> None:
 
     check = verbs.add_parser("check", help="build and test YOUR code for lab N (the starter)")
     check.add_argument("lab", help="lab number, e.g. 1")
+    check.add_argument("--step", type=int, metavar="K",
+                       help="only the tests of the README's steps 1..K (labs.json \"steps\")")
     check.set_defaults(func=cmd_check)
 
     test = verbs.add_parser("test", help="build everything and run every reference test")

@@ -1,7 +1,9 @@
 """Where things are: the repository, chapter_02_os/labs.json and each lab's folders."""
 from __future__ import annotations
 
+import fnmatch
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,24 @@ class UsageError(Exception):
     """A mistake in how the tool was called: printed as one line, with the usage, exit 2."""
 
 
+def glob_to_cmake_regex(pattern: str) -> str:
+    """A gtest-style name pattern (`*` any run of characters) as a CMake (POSIX ERE) regex body."""
+    return ".*".join(re.sub(r"([.^$+?()\[\]{}|\\])", r"\\\1", part)
+                     for part in pattern.split("*"))
+
+
+@dataclass(frozen=True)
+class Step:
+    """A README step and the tests that check it (labs.json "steps"): gtest names, `*` globs,
+    without the `labNN.variant.` prefix that ctest adds."""
+    number: int
+    title: str
+    tests: tuple[str, ...]
+
+    def covers(self, short_name: str) -> bool:
+        return any(fnmatch.fnmatchcase(short_name, pattern) for pattern in self.tests)
+
+
 @dataclass(frozen=True)
 class Lab:
     id: str
@@ -31,6 +51,8 @@ class Lab:
     tsan: bool
     # Optional performance points (labs.json "performance", see performance.py): {} when none.
     performance: dict = field(default_factory=dict)
+    # The README's steps in order, each with its tests (labs.json "steps"): () when not mapped.
+    steps: tuple[Step, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -49,8 +71,33 @@ class Lab:
     def has_solution(self) -> bool:
         return (self.path / "solution").is_dir()
 
+    @property
+    def hints_file(self) -> Path:
+        """The tiered hints, one `<details>` block per step and tier (see hint.py)."""
+        return self.path / "HINTS.md"
+
     def rel(self, path: Path) -> str:
         return str(path.relative_to(ROOT))
+
+    def step(self, number: int) -> Step:
+        for step in self.steps:
+            if step.number == number:
+                return step
+        if not self.steps:
+            raise UsageError(f"lab {self.number} has no steps in labs.json")
+        raise UsageError(f"lab {self.number} has steps 1-{len(self.steps)}, not {number}")
+
+    def step_of(self, short_name: str) -> Step | None:
+        """The step a test (gtest name, no ctest prefix) belongs to: the first that covers it."""
+        return next((step for step in self.steps if step.covers(short_name)), None)
+
+    def steps_regex(self, variant: str, upto: int) -> str:
+        """A ctest -R regex selecting the tests of steps 1..upto for `variant` (solution or
+        starter). ctest names are `labNN.variant.Suite.Name`, and a value-parameterised test's
+        name goes on with its parameter: `.../asio  # GetParam() = ...` or a `/` suffix."""
+        patterns = [glob_to_cmake_regex(pattern) for step in self.steps[:upto]
+                    for pattern in step.tests]
+        return f"^{self.id}\\.{variant}\\.({'|'.join(patterns)})($|  #)"
 
 
 def load_labs(labs_json: Path = LABS_JSON) -> list[Lab]:
@@ -66,6 +113,8 @@ def load_labs(labs_json: Path = LABS_JSON) -> list[Lab]:
             groups=entry.get("groups", {}),
             tsan=entry.get("tsan", False),
             performance=entry.get("performance", {}),
+            steps=tuple(Step(number, step["title"], tuple(step["tests"]))
+                        for number, step in enumerate(entry.get("steps", []), start=1)),
         )
         for entry in data["labs"]
     ]

@@ -63,6 +63,24 @@ def record(lab: Lab, passed: int, total: int) -> None:
     PROGRESS.write_text(json.dumps(state, indent=2) + "\n")
 
 
+def record_first_failing_step(lab: Lab, step: int | None) -> None:
+    """What `lab check N [--step K]` saw: the first step with a failing test (None: none).
+    `lab hint N` starts there."""
+    state = load()
+    steps = state.setdefault("first_failing_step", {})
+    if step is None:
+        steps.pop(lab.id, None)
+    else:
+        steps[lab.id] = step
+    STATE_DIR.mkdir(exist_ok=True)
+    PROGRESS.write_text(json.dumps(state, indent=2) + "\n")
+
+
+def first_failing_step(lab: Lab) -> int | None:
+    value = load().get("first_failing_step", {}).get(lab.id)
+    return value if isinstance(value, int) else None
+
+
 def describe(lab: Lab, state: dict) -> str:
     """One phrase for the board: not built yet / not started / n of m passing / done."""
     if not lab.exists:

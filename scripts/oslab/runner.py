@@ -4,6 +4,7 @@ The one place that builds (build()) and the one place that runs tests (ctest()):
 through them."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -192,9 +193,10 @@ def require_built(preset: str, binary: str) -> None:
 
 
 def ctest(preset: str, labels: list[str], junit: Path, *, show_output: bool = False,
-          test_preset: str | None = None) -> TestRun:
-    """Runs the tests that carry every label given (ctest ANDs several -L) and returns them; with
-    test_preset, the tests of that ctest preset (its own filter and options) instead.
+          test_preset: str | None = None, regex: str | None = None) -> TestRun:
+    """Runs the tests that carry every label given (ctest ANDs several -L), and whose names match
+    `regex` if given, and returns them; with test_preset, the tests of that ctest preset (its own
+    filter and options) instead.
 
     Never a pass on nothing: a label filter that selects no test, or a ctest that fails without
     naming a failed test (a broken test list, a missing binary), raises StepFailed. ctest's exit
@@ -208,12 +210,16 @@ def ctest(preset: str, labels: list[str], junit: Path, *, show_output: bool = Fa
                    "--no-tests=error", "-j", str(os.cpu_count() or 2)]
         for label in labels:
             command += ["-L", f"^{label}$"]
+        if regex:
+            command += ["-R", regex]
         if show_output:
             command.append("--output-on-failure")
     result = subprocess.run(command, cwd=ROOT, text=True,
                             stdout=None if show_output else subprocess.PIPE,
                             stderr=None if show_output else subprocess.STDOUT)
     what = f"ctest --preset {test_preset}" if test_preset else " and ".join(labels)
+    if regex:
+        what += f" (names matching {regex[:80]}{'...' if len(regex) > 80 else ''})"
     if not junit.is_file():
         raise StepFailed(f"ctest wrote no results for {what} (exit status {result.returncode}); "
                          f"its output ends: {tail(result.stdout)}")
@@ -229,6 +235,19 @@ def ctest(preset: str, labels: list[str], junit: Path, *, show_output: bool = Fa
         raise StepFailed(f"ctest exited with status {result.returncode} but reported no failed "
                          f"test for {what}; its output ends: {tail(result.stdout)}")
     return test_run
+
+
+def ctest_names(preset: str, labels: list[str], regex: str | None = None) -> list[str]:
+    """The names of the tests ctest would run (`ctest -N`), without running them."""
+    command = ["ctest", "--test-dir", str(build_dir(preset)), "--show-only=json-v1"]
+    for label in labels:
+        command += ["-L", f"^{label}$"]
+    if regex:
+        command += ["-R", regex]
+    result = subprocess.run(command, cwd=ROOT, text=True, capture_output=True)
+    if result.returncode != 0:
+        raise StepFailed(f"ctest -N failed ({result.returncode}): {tail(result.stderr)}")
+    return [test["name"] for test in json.loads(result.stdout).get("tests", [])]
 
 
 def tail(output: str | None, lines: int = 6) -> str:

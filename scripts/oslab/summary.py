@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .course import Lab
+from .course import Lab, Step
 from .runner import TestRun
 
 NOT_IMPLEMENTED = re.compile(r"not implemented: .*")
@@ -39,3 +39,27 @@ def summarise(lab: Lab, test_run: TestRun) -> None:
         print(f"\n--- first failure in full: {first.name} ---")
         print(first.output.strip()[-6000:])
         print("--- end ---")
+
+
+def step_results(lab: Lab, test_run: TestRun, upto: int) -> list[tuple[Step, int, int]]:
+    """(step, passed, total) for steps 1..upto: each test counted in the step that owns it."""
+    counts = {step.number: [0, 0] for step in lab.steps[:upto]}
+    for case in test_run.cases:
+        step = lab.step_of(case.short_name)
+        if step is not None and step.number in counts:
+            counts[step.number][1] += 1
+            counts[step.number][0] += case.status != "failed"
+    return [(step, *counts[step.number]) for step in lab.steps[:upto]]
+
+
+def first_failing_step(results: list[tuple[Step, int, int]]) -> Step | None:
+    return next((step for step, passed, total in results if passed < total), None)
+
+
+def step_table(results: list[tuple[Step, int, int]]) -> None:
+    """One line per step: `  ok    Step 1: Start and stop   5/5`."""
+    width = max((len(step.title) for step, _, _ in results), default=10) + 2
+    print()
+    for step, passed, total in results:
+        mark = "ok  " if passed == total else "FAIL"
+        print(f"  {mark}  {step.title:<{width}}{passed}/{total} pass")

@@ -91,3 +91,85 @@ class StressWordsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StepsTest(unittest.TestCase):
+    """labs.json "steps": which test belongs to which README step, and `check --step K`."""
+
+    def setUp(self):
+        self.lab = course.Lab(
+            id="lab09", number=9, folder="x", title="Fake", points=1, theory="", groups={},
+            tsan=False, steps=(course.Step(1, "Step 1: Start", ("Pool.Start*", "Lab09/Echo.*/asio")),
+                               course.Step(2, "Step 2: Run", ("Pool.*", "Lab09/Echo.*/asio-mt"))))
+
+    def test_a_test_belongs_to_the_first_step_that_covers_it(self):
+        self.assertEqual(self.lab.step_of("Pool.StartTwice").number, 1)
+        self.assertEqual(self.lab.step_of("Pool.RunsTasks").number, 2)
+        self.assertEqual(self.lab.step_of("Lab09/Echo.OneEcho/asio").number, 1)
+        self.assertEqual(self.lab.step_of("Lab09/Echo.OneEcho/asio-mt").number, 2)
+        self.assertIsNone(self.lab.step_of("Other.Test"))
+
+    def test_the_prefix_regex_selects_ctest_names_as_the_steps_do(self):
+        import re
+        one, two = self.lab.steps_regex("starter", 1), self.lab.steps_regex("starter", 2)
+        names = {"lab09.starter.Pool.StartTwice": (True, True),
+                 "lab09.starter.Pool.RunsTasks": (False, True),
+                 "lab09.starter.Lab09/Echo.OneEcho/asio": (True, True),
+                 "lab09.starter.Lab09/Echo.OneEcho/asio-mt": (False, True),
+                 "lab09.starter.Lab09/Echo.OneEcho/asio  # GetParam() = x": (True, True),
+                 "lab09.solution.Pool.StartTwice": (False, False),
+                 "lab090.starter.Pool.StartTwice": (False, False)}
+        for name, (in_one, in_two) in names.items():
+            self.assertEqual(bool(re.search(one, name)), in_one, name)
+            self.assertEqual(bool(re.search(two, name)), in_two, name)
+        self.assertEqual(course.glob_to_cmake_regex("a.b*(c)"), r"a\.b.*\(c\)")
+
+    def test_step_results_count_each_test_in_its_step(self):
+        run = runner.TestRun([runner.TestCase("lab09.starter.Pool.StartTwice", "passed"),
+                              runner.TestCase("lab09.starter.Pool.RunsTasks", "failed"),
+                              runner.TestCase("lab09.starter.Pool.Drains", "skipped")])
+        results = summary.step_results(self.lab, run, 2)
+        self.assertEqual([(step.number, passed, total) for step, passed, total in results],
+                         [(1, 1, 1), (2, 1, 2)])
+        self.assertEqual(summary.first_failing_step(results).number, 2)
+
+    def test_a_step_the_lab_does_not_have_is_a_usage_error(self):
+        with self.assertRaisesRegex(course.UsageError, "steps 1-2, not 3"):
+            self.lab.step(3)
+        self.assertEqual(main.main(["check", "1", "--step", "99"]), 2)
+
+    def test_every_lab_maps_its_steps(self):
+        for lab in course.load_labs():
+            self.assertTrue(lab.steps, f"{lab.id}: labs.json has no steps")
+            for step in lab.steps:
+                self.assertTrue(step.title.startswith(f"Step {step.number}"), step.title)
+                self.assertTrue(step.tests, step.title)
+                self.assertIn(f"### {step.title}", lab.readme.read_text(),
+                              f"{lab.id}: the README has a section per step")
+
+    def test_check_step_runs_the_prefix_and_names_the_next_step(self):
+        import argparse
+        import contextlib
+        import io
+        from unittest import mock
+
+        from oslab import commands
+        lab = course.load_labs()[1]
+        run = runner.TestRun([runner.TestCase("lab02.starter.ThreadPool.ZeroThreadsIsInvalid",
+                                              "passed")])
+        out = io.StringIO()
+        with mock.patch.multiple(commands, ensure_dependencies=mock.DEFAULT,
+                                 configure=mock.DEFAULT, build=mock.DEFAULT,
+                                 require_built=mock.DEFAULT, ctest=mock.DEFAULT,
+                                 find_lab=mock.DEFAULT) as mocks, \
+                mock.patch.object(commands.progress, "record") as record, \
+                mock.patch.object(commands.progress, "record_first_failing_step") as first, \
+                contextlib.redirect_stdout(out):
+            mocks["find_lab"].return_value = lab
+            mocks["ctest"].return_value = run
+            status = commands.cmd_check(argparse.Namespace(lab="2", step=1))
+        self.assertEqual(status, 0)
+        self.assertEqual(mocks["ctest"].call_args.kwargs["regex"], lab.steps_regex("starter", 1))
+        record.assert_not_called()  # the progress board counts whole-lab checks only
+        first.assert_called_once_with(lab, None)
+        self.assertIn(f"Next, {lab.steps[1].title}: scripts/lab check 2 --step 2", out.getvalue())

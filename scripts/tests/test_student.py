@@ -15,8 +15,10 @@ from oslab import commands, course, export, hint, progress, reset, watch
 
 
 def fake_lab(lab_id="lab09", number=9, folder="x/lab_09_fake"):
+    steps = (course.Step(1, "Step 1: Fork", ("Fork.*",)),
+             course.Step(2, "Step 2: Pipes", ("Pipe.*",)))
     return course.Lab(id=lab_id, number=number, folder=folder, title="Fake lab", points=10,
-                      theory="", groups={}, tsan=False)
+                      theory="", groups={}, tsan=False, steps=steps)
 
 
 def quiet(function, *args, **kwargs):
@@ -34,62 +36,92 @@ def git(root, *arguments):
 
 class HintTest(unittest.TestCase):
     def setUp(self):
-        self.hints = hint.parse_hints((FIXTURES / "readme_hints.md").read_text())
+        self.hints = hint.parse_hints((FIXTURES / "hints_tiers.md").read_text())
         self.lab = fake_lab()
 
-    def test_parses_only_the_hints_section_in_order(self):
-        self.assertEqual([(h.number, h.title) for h in self.hints],
-                         [(1, "where fork returns twice"), (2, "reaping"), (3, "exit codes")])
-        self.assertIn("returns **0** in the child", self.hints[0].body)
-        self.assertIn('oslab::throw_errno("waitpid");', self.hints[1].body)
-        self.assertNotIn("</details>", self.hints[1].body)
+    def next(self, state, step=None, failing=None, show_all=False):
+        return hint.next_hint(self.lab, self.hints, state, step=step, show_all=show_all,
+                              failing=failing)
 
-    def test_shows_the_next_hint_and_remembers(self):
-        text, state = hint.next_hint(self.lab, self.hints, {}, False)
-        self.assertTrue(text.startswith("Hint 1 of 3: where fork returns twice"))
-        self.assertIn("next hint: scripts/lab hint 9", text)
-        self.assertEqual(state, {"lab09": 1})
-        text, state = hint.next_hint(self.lab, self.hints, state, False)
-        self.assertTrue(text.startswith("Hint 2 of 3: reaping"))
-        text, state = hint.next_hint(self.lab, self.hints, state, False)
-        self.assertIn("that was the last hint", text)
-        text, state2 = hint.next_hint(self.lab, self.hints, state, False)
-        self.assertIn("no hints left: all 3 were shown", text)
-        self.assertEqual(state2, {"lab09": 3})
+    def test_parses_the_tiers_of_each_step_in_tier_order(self):
+        self.assertEqual(sorted(self.hints), [1, 2])
+        self.assertEqual([(h.tier, h.title) for h in self.hints[1]],
+                         [(1, "where fork returns twice"), (2, "reaping"), (3, "exit codes")])
+        self.assertIn("returns **0** in the child", self.hints[1][0].body)
+        self.assertIn('oslab::throw_errno("waitpid");', self.hints[1][1].body)
+        self.assertNotIn("</details>", self.hints[1][1].body)
+        self.assertNotIn("Never shown", str(self.hints))
+
+    def test_shows_the_next_tier_of_a_step_and_remembers(self):
+        text, state = self.next({}, step=1)
+        self.assertTrue(text.startswith("Lab 9, Step 1: Fork: hint 1 of 3, where fork returns"))
+        self.assertIn("next tier, reaping: scripts/lab hint 9 --step 1", text)
+        self.assertEqual(state, {"lab09": {"1": 1}})
+        text, state = self.next(state, step=1)
+        self.assertIn("hint 2 of 3, reaping", text)
+        text, state = self.next(state, step=1)
+        self.assertIn("that was the last hint of Step 1: Fork", text)
+        text, after = self.next(state, step=1)
+        self.assertIn("all 3 hints of Step 1: Fork were shown", text)
+        self.assertEqual(after, {"lab09": {"1": 3}})
+
+    def test_without_a_step_starts_at_the_first_failing_step(self):
+        text, state = self.next({}, failing=2)
+        self.assertIn("the first step that failed in your last check", text)
+        self.assertIn("Step 2: Pipes: hint 1 of 1, pipes", text)
+        # Step 2 has no tier left: the next bare `hint` moves to the first step with tiers left.
+        text, state = self.next(state, failing=2)
+        self.assertIn("Step 1: Fork: hint 1 of 3", text)
+        self.assertEqual(state, {"lab09": {"1": 1, "2": 1}})
+
+    def test_when_every_tier_was_shown(self):
+        text, state = self.next({"lab09": {"1": 3, "2": 1}})
+        self.assertIn("every tier of every step was shown", text)
 
     def test_all_shows_what_was_shown_so_far(self):
-        text, _ = hint.next_hint(self.lab, self.hints, {}, True)
+        text, _ = self.next({}, show_all=True)
         self.assertIn("no hints shown yet", text)
-        text, state = hint.next_hint(self.lab, self.hints, {"lab09": 2}, True)
-        self.assertIn("Hint 1 of 3", text)
-        self.assertIn("Hint 2 of 3", text)
-        self.assertNotIn("Hint 3 of 3", text)
-        self.assertIn("1 more: scripts/lab hint 9", text)
-        self.assertEqual(state, {"lab09": 2})
+        text, state = self.next({"lab09": {"1": 2}}, show_all=True)
+        self.assertIn("hint 1 of 3", text)
+        self.assertIn("hint 2 of 3", text)
+        self.assertNotIn("hint 3 of 3", text)
+        self.assertEqual(state, {"lab09": {"1": 2}})
 
-    def test_a_readme_without_hints(self):
-        hints = hint.parse_hints("# Lab\n## Goal\n")
-        text, state = hint.next_hint(self.lab, hints, {}, False)
+    def test_a_step_without_hints_and_a_lab_without_hints(self):
+        text, state = hint.next_hint(self.lab, {}, {}, step=None, show_all=False)
         self.assertIn("has no hints", text)
+        text, state = self.next({}, step=7)
+        self.assertIn("no hints for step 7 (steps with hints: 1, 2)", text)
         self.assertEqual(state, {})
 
-    def test_state_file_round_trip(self):
+    def test_links_are_printed_from_the_repository_root(self):
+        text = hint.repo_links(self.lab, "[§3](../theory.md#3-x), [web](https://a.b/c), [here](#y)")
+        self.assertEqual(text, "[§3](chapter_02_os/x/theory.md#3-x), [web](https://a.b/c), "
+                               "[here](#y)")
+
+    def test_state_file_round_trip_and_old_format(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / ".oslab" / "hints.json"
             self.assertEqual(hint.load_hint_state(path), {})
-            hint.save_hint_state({"lab01": 2}, path)
-            self.assertEqual(hint.load_hint_state(path), {"lab01": 2})
+            hint.save_hint_state({"lab01": {"2": 1}}, path)
+            self.assertEqual(hint.load_hint_state(path), {"lab01": {"2": 1}})
+            path.write_text('{"lab01": 2}')  # the format before tiers: start over
+            self.assertEqual(hint.load_hint_state(path), {})
 
-    def test_every_lab_readme_uses_the_parsable_form(self):
+    def test_every_lab_has_three_tiers_for_every_step(self):
         for lab in course.load_labs():
-            if not lab.readme.is_file():
+            if not lab.exists:
                 continue
-            text = lab.readme.read_text()
-            if "## Hints" in text and "<summary>" in text:
-                hints = hint.parse_hints(text)
-                self.assertTrue(hints, f"{lab.id}: hints not in the <details><summary>Hint K: form")
-                self.assertEqual([h.number for h in hints], list(range(1, len(hints) + 1)),
-                                 f"{lab.id}: hints must be numbered 1, 2, 3...")
+            hints = hint.lab_hints(lab)
+            self.assertEqual(sorted(hints), [step.number for step in lab.steps],
+                             f"{lab.id}: {lab.rel(lab.hints_file)} needs hints for every step")
+            for step, tiers in hints.items():
+                self.assertEqual([h.tier for h in tiers], [1, 2, 3],
+                                 f"{lab.id} step {step}: tiers 1 (concept), 2 (design), 3 (sketch)")
+            readme = lab.readme.read_text()
+            self.assertIn(f"scripts/lab hint {lab.number}", readme,
+                          f"{lab.id}: the README says how to ask for hints")
+            self.assertNotIn("<summary>", readme, f"{lab.id}: hints live in HINTS.md")
 
 
 class FakeWatcher:

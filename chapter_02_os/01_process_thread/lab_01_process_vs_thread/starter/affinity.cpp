@@ -1,5 +1,5 @@
-// Lab 1, Step 3: the CPU affinity mask of the calling thread.
-// Read README.md, "Step 3: Pin a thread to a CPU".
+// Lab 1, Step 3: the CPU affinity mask of the calling thread. The contract is in
+// oslab/affinity.hpp; README.md, "Step 3: Pin a thread to a CPU", says what must hold.
 #include "oslab/affinity.hpp"
 
 #include <sched.h>
@@ -13,16 +13,23 @@
 namespace oslab {
 
 std::vector<int> allowed_cpus() {
-    // TODO(student): a cpu_set_t, CPU_ZERO, then ::sched_getaffinity(0, sizeof set, &set)
-    // (pid 0 = the calling thread), checked with oslab::check_syscall. Return every cpu in
-    // [0, CPU_SETSIZE) for which CPU_ISSET is true, in increasing order.
+    // TODO(student): Step 3.
+    // Contract: the CPUs the calling thread may run on, in increasing order; never empty.
+    // Errors: a failing system call -> std::system_error naming it (check_syscall).
+    // OS facts: sched_getaffinity(2) fills a cpu_set_t (CPU_SET(3): CPU_ZERO, CPU_ISSET,
+    //   CPU_SETSIZE); pid 0 means the calling *thread*: in Linux each thread has its own mask.
     OSLAB_TODO("read the affinity mask with sched_getaffinity", "Step 3: Pin a thread to a CPU");
 }
 
 void set_affinity(std::span<const int> cpus) {
-    // TODO(student): empty list -> std::invalid_argument. CPU_ZERO a cpu_set_t; for every cpu,
-    // reject numbers outside [0, CPU_SETSIZE) with std::invalid_argument (CPU_SET outside the
-    // set is undefined behaviour), CPU_SET the others. Then ::sched_setaffinity(0, ...), checked.
+    // TODO(student): Step 3.
+    // Contract: restricts the calling thread to exactly `cpus`.
+    // Errors: empty, or a number outside [0, CPU_SETSIZE) -> std::invalid_argument, before any
+    //   system call; a mask the kernel refuses (EINVAL: none of them exists or is allowed) ->
+    //   std::system_error.
+    // OS facts: sched_setaffinity(2); CPU_SET(3) on a number outside the set is undefined
+    //   behaviour, so the range check is yours. The kernel migrates the thread at once.
+    // Think: which invalid inputs can only the kernel detect, and which must you catch first?
     OSLAB_TODO("set the affinity mask with sched_setaffinity", "Step 3: Pin a thread to a CPU");
 }
 

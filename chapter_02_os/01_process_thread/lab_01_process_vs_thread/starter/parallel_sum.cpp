@@ -1,5 +1,6 @@
 // Lab 1, Step 1 and Step 2: the parallel sum with processes and with threads.
-// Read README.md, "Step 1: Sum with processes" and "Step 2: Sum with threads", before you start.
+// The contract is in oslab/parallel_sum.hpp; README.md, "Step 1: Sum with processes" and
+// "Step 2: Sum with threads", say what each step must make true.
 #include "oslab/parallel_sum.hpp"
 
 #include <fcntl.h>
@@ -18,78 +19,38 @@
 #include "oslab/unique_fd.hpp"
 
 namespace oslab {
-namespace {
-
-// Exit status for a child whose code threw: anything but 0 tells the parent "no valid result".
-constexpr int kChildError = 70;
-
-// What the parent keeps for each child. (Given.)
-struct Worker {
-    pid_t pid = -1;
-    UniqueFd result;  // read end of this worker's pipe
-};
-
-// Runs in the child after fork(): must never return and never throw.
-[[noreturn]] void run_child(std::uint64_t n, std::size_t workers, std::size_t index, int write_fd,
-                            const ChildHook& in_child) {
-    // TODO(student): inside a try block:
-    //   - call in_child(index) if in_child is set (tests use it to make children fail);
-    //   - compute sum_chunk(chunk_of(n, workers, index));
-    //   - write its 8 bytes to write_fd: loop until all 8 are written, retry on EINTR;
-    //   - ::_exit(0).
-    // catch (...) -> ::_exit(kChildError). Why _exit and not exit or return? See the README.
-    ::_exit(kChildError);
-}
-
-// Reads up to 8 bytes into result; returns how many arrived before EOF.
-std::size_t read_result(int fd, std::uint64_t& result) {
-    // TODO(student): loop on ::read until 8 bytes or EOF (read returns 0). A read may return
-    // fewer bytes than asked (a "short read"): keep going from where it stopped. Retry on EINTR;
-    // other errors: oslab::check_syscall(r, "read") throws for you.
-    OSLAB_TODO("read one child's 8-byte result, handling short reads",
-               "Step 1: Sum with processes");
-}
-
-// Waits for one child; returns "" for a clean exit (status 0), else a description of the failure
-// that names the worker, e.g. "worker 2 (pid 123) exited with status 3" or
-// "worker 1 (pid 124) was killed by signal 9 (Killed)".
-std::string reap(std::size_t index, pid_t pid) {
-    // TODO(student): ::waitpid(pid, &status, 0), retried on EINTR; then decode the status with
-    // WIFEXITED / WEXITSTATUS and WIFSIGNALED / WTERMSIG (::strsignal gives the name).
-    OSLAB_TODO("reap one child with waitpid and decode its status", "Step 1: Sum with processes");
-}
-
-}  // namespace
 
 std::uint64_t sum_with_processes(std::uint64_t n, std::size_t workers, const ChildHook& in_child) {
-    // TODO(student):
-    //  1. workers == 0 -> throw std::invalid_argument.
-    //  2. For each worker i: ::pipe2(fds, O_CLOEXEC) (wrap both ends in UniqueFd at once), then
-    //     ::fork(). In the child (pid == 0): run_child(n, workers, i, write end, in_child).
-    //     In the parent: close the write end NOW (write_end.reset()) - think about what a read()
-    //     returns when a child dies without writing, if the parent still holds a write end -
-    //     and keep Worker{pid, read end}.
-    //     If pipe2 or fork fails half-way: stop creating, but still do step 3 for the workers
-    //     already started, then throw std::system_error(saved errno, std::generic_category(),
-    //     "fork").
-    //  3. For every worker: read_result, close the read end, reap. Collect every child even when
-    //     one failed (no zombie, no fd left), remember the first failure (a non-empty reap
-    //     message, or fewer than 8 bytes received).
-    //  4. Throw ChildFailed("sum_with_processes: " + failure) if anything failed, else return the
-    //     total.
-    (void)run_child;
-    (void)read_result;
-    (void)reap;
-    OSLAB_TODO("fork one child per chunk, collect results over pipes, reap every child",
+    // TODO(student): Step 1.
+    // Contract: one child process per chunk (chunk_of), each computing sum_chunk of its chunk and
+    //   handing the 8-byte result to the parent over a pipe; the parent returns the total. In the
+    //   child, in_child(i) (if set) runs first: tests use it to make children exit, throw or die.
+    // Errors: workers == 0 -> std::invalid_argument. A child that exits with a status other than
+    //   0, is killed by a signal or delivers fewer than 8 bytes -> ChildFailed, whose message names
+    //   the worker and says "status N" or "signal N". A failed system call -> std::system_error
+    //   naming it. On every path, success or failure: every child is reaped (no zombie) and every
+    //   descriptor is closed (the tests count /proc/self/fd and call waitpid(-1, WNOHANG)).
+    // OS facts: after fork(2) the child is a copy of the whole parent, test framework included,
+    //   and holds copies of all its descriptors. read(2) on a pipe returns 0 (EOF) only once every
+    //   write end is closed, in every process, and may return fewer bytes than asked. waitpid(2)
+    //   fills a status you decode with WIFEXITED/WEXITSTATUS and WIFSIGNALED/WTERMSIG (wait(2));
+    //   strsignal(3) names a signal. _exit(2) leaves at once; exit(3) runs atexit handlers and
+    //   flushes stdio buffers inherited from the parent. Blocking calls may fail with EINTR.
+    // Think: a child dies without writing. Which descriptor, held by which process, decides
+    //   whether the parent's read returns or blocks for ever? And what must the child do so that
+    //   an exception thrown inside it never unwinds into the parent's code?
+    OSLAB_TODO("fork one child per chunk, collect the results over pipes, reap every child",
                "Step 1: Sum with processes");
 }
 
 std::uint64_t sum_with_threads(std::uint64_t n, std::size_t workers) {
-    // TODO(student): workers == 0 -> std::invalid_argument. Start `workers` std::jthread (or
-    // std::thread + join), thread i storing sum_chunk(chunk_of(n, workers, i)) into
-    // partial[i] of a std::vector<std::uint64_t>. After every thread is joined, add the slots.
-    // Why is it safe without a mutex? (Each thread writes only its own slot, and join() orders
-    // those writes before your reads.)
+    // TODO(student): Step 2.
+    // Contract: one std::thread (or std::jthread) per chunk, the same chunks as Step 1; returns
+    //   the total once every thread has finished. workers == 0 -> std::invalid_argument.
+    // OS facts: a thread shares the address space: what it writes, the others can read, with no
+    //   pipe in between. std::thread::join returns after the thread has finished, and everything
+    //   the thread wrote happens-before what the joiner reads next ([thread.thread.member]).
+    // Think: where does each thread put its result, and why does that need no mutex?
     OSLAB_TODO("start one std::thread per chunk and add their results", "Step 2: Sum with threads");
 }
 

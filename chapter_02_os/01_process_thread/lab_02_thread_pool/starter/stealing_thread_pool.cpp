@@ -1,46 +1,64 @@
-// Lab 2, stretch part: a pool with one queue per worker and work stealing.
-// Do the main lab first. Then read the README's "Step 7 (stretch): Work stealing".
+// Lab 2, stretch part: a pool with one queue per worker and work stealing. Do the main lab first,
+// then read the README's "Step 6 (stretch): Work stealing". Same public contract as ThreadPool
+// (oslab/thread_pool.hpp); the tests are the same, in the suite StretchStealingThreadPool.
 #include "oslab/stealing_thread_pool.hpp"
+
+#include <stdexcept>
 
 #include "oslab/not_implemented.hpp"
 
 namespace oslab {
 
-// TODO(student): Step 7 (stretch). Your design's shared state: for instance one
-// {mutex, deque<detail::Task>} per worker, the workers, an atomic count of unfinished tasks,
-// a count of sleeping workers and the mutex + condition variables they sleep on.
+// Your design. It must make possible:
+//   - a task submitted from outside reaching some worker's queue without a lock that every
+//     worker takes, and a task submitted by a running task staying on that worker's queue;
+//   - a worker whose queue is empty finding the tasks queued elsewhere before it sleeps;
+//   - sleeping without a lost wake-up although no single mutex guards "all the queues": while a
+//     task is queued and a worker sleeps, some worker must be awake and about to look, or a
+//     wake-up must be on its way (C++20 std::atomic::wait/notify are futex(2) waits too);
+//   - everything ThreadPool's State makes possible (idle count, "am I one of its workers?",
+//     shutdown from two threads).
+// Think: a worker takes several tasks at once and runs them one by one. One of them waits for
+//   another of the same batch. What do the idle workers see?
 struct StealingThreadPool::State {};
 
 StealingThreadPool::StealingThreadPool(std::size_t threads) {
-    // TODO(student): Step 7 (stretch). Start the workers; each pops from its own queue first,
-    // then steals from the others, and sleeps only when every queue is empty.
-    OSLAB_TODO("start the per-worker queues and their workers", "Step 7 (stretch): Work stealing");
+    // TODO(student): Step 6 (stretch). Contract as ThreadPool::ThreadPool.
+    OSLAB_TODO("start the workers and their queues", "Step 6 (stretch): Work stealing");
 }
 
-StealingThreadPool::~StealingThreadPool() = default;  // TODO(student): shut down first
+StealingThreadPool::~StealingThreadPool() {
+    shutdown();  // given: the destructor is shutdown(), as for ThreadPool
+}
 
 void StealingThreadPool::enqueue(detail::Task task) {
-    // TODO(student): Step 7 (stretch). From a worker: its own queue. From outside: round robin.
-    // Then wake a sleeper only if there is one (and mind the lost wake-up: see the README).
-    OSLAB_TODO("push into a worker's queue", "Step 7 (stretch): Work stealing");
+    // TODO(student): Step 6 (stretch). Contract as ThreadPool::enqueue.
+    // Think: when may a producer skip waking a worker, and what must then still wake one?
+    OSLAB_TODO("hand a task to a worker's queue", "Step 6 (stretch): Work stealing");
 }
 
-void StealingThreadPool::record_failure() noexcept {}  // TODO(student): Step 7 (stretch)
+void StealingThreadPool::record_failure() noexcept {
+    // TODO(student): Step 6 (stretch). Contract as ThreadPool::record_failure.
+}
 
 void StealingThreadPool::wait_idle() {
-    OSLAB_TODO("wait until every accepted task has finished", "Step 7 (stretch): Work stealing");
+    // TODO(student): Step 6 (stretch). Contract as ThreadPool::wait_idle.
+    OSLAB_TODO("wait until every accepted task has finished", "Step 6 (stretch): Work stealing");
 }
 
 void StealingThreadPool::shutdown() {
-    OSLAB_TODO("stop, drain every queue, join", "Step 7 (stretch): Work stealing");
+    // TODO(student): Step 6 (stretch). Contract as ThreadPool::shutdown: every queue drained.
+    OSLAB_TODO("stop, drain every queue, join", "Step 6 (stretch): Work stealing");
 }
 
 std::size_t StealingThreadPool::size() const noexcept {
+    // TODO(student): Step 6 (stretch).
     return 0;
-}  // TODO(student)
+}
 
 std::size_t StealingThreadPool::failed_tasks() const noexcept {
+    // TODO(student): Step 6 (stretch).
     return 0;
-}  // TODO(student)
+}
 
 }  // namespace oslab

@@ -9,11 +9,15 @@ namespace oslab {
 
 void increment_in_two_threads(std::atomic<std::uint64_t>& a, std::atomic<std::uint64_t>& b,
                               std::uint64_t iterations, bool pin) {
-    // TODO(student): start two std::jthread (or std::thread + join): the first runs
-    // a.fetch_add(1, std::memory_order_relaxed) `iterations` times, the second does the same on b.
-    // When pin is true, each thread first calls pin_this_thread(0) (first) or (1) (second).
-    // Return only when both have finished. (Pass the atomics with std::ref: threads copy their
-    // arguments, and an atomic cannot be copied.)
+    // TODO(student): Step 3.
+    // Contract (oslab/false_sharing.hpp): two threads, one adding 1 to `a` `iterations` times
+    //   with a relaxed atomic read-modify-write, the other doing the same to `b`; returns when both
+    //   are done. With pin, the first thread runs pin_this_thread(0), the second pin_this_thread(1)
+    //   (given), before they count.
+    // OS facts: sched_setaffinity(2) (inside pin_this_thread) binds the calling thread. A
+    //   std::thread copies its arguments: an atomic cannot be copied.
+    // Think: on a busy machine, what would the scheduler do to two unpinned threads, and what
+    //   would that do to the cache line they fight over?
     OSLAB_TODO("increment_in_two_threads: two threads, one counter each", "Step 3: False sharing");
 }
 

@@ -10,22 +10,28 @@
 namespace oslab {
 
 std::vector<std::size_t> sattolo_cycle(std::size_t n, std::uint64_t seed) {
-    // TODO(student): Sattolo's algorithm. Start from the identity next = {0, 1, ..., n-1}; with
-    // std::mt19937_64 rng(seed), for i from n down to 2 swap next[i-1] with next[j], j uniform in
-    // [0, i-2]: strictly below i-1. (Fisher-Yates draws j from [0, i-1]; allowing j == i-1 is what
-    // lets short cycles form.) Read the result as "the successor of i is next[i]".
+    // TODO(student): Step 2.
+    // Contract (oslab/pointer_chase.hpp): a random cyclic permutation: following
+    //   i -> next[i] -> next[next[i]] visits all n indices before it returns to i. Seeded
+    //   std::mt19937_64; n == 0 gives {}, n == 1 gives {0}.
+    // Facts: Sattolo's algorithm (1986) is Fisher-Yates with one change in the range of the
+    //   random index; that change is what rules out every cycle shorter than n.
+    // Think: why would a permutation with a short cycle spoil a latency measurement?
     OSLAB_TODO("sattolo_cycle: one random cycle through all n nodes", "Step 2: Pointer chasing");
 }
 
 void link_nodes(std::span<ChaseNode> nodes, std::span<const std::size_t> next) {
-    // TODO(student): nodes[i].next = &nodes[next[i]] for every i. Throw std::invalid_argument when
-    // the sizes differ or an index is out of range.
+    // TODO(student): Step 2.
+    // Contract: nodes[i].next points to nodes[next[i]] for every i.
+    // Errors: sizes that differ, or an index out of range -> std::invalid_argument.
     OSLAB_TODO("link_nodes: turn the permutation into pointers", "Step 2: Pointer chasing");
 }
 
 const ChaseNode* chase(const ChaseNode* start, std::size_t steps) {
-    // TODO(student): follow ->next `steps` times and return where you are. Nothing else: the point
-    // is that each load needs the previous one's result.
+    // TODO(student): Step 2.
+    // Contract: the node reached after `steps` steps along next (start for 0 steps).
+    // Think: what makes the address of each load depend on the one before, and why is that the
+    //   whole point of this function?
     OSLAB_TODO("chase: follow next for K steps", "Step 2: Pointer chasing");
 }
 

@@ -1,7 +1,8 @@
 // Step 1: the echo server with Boost.Asio completion handlers, one io_context, one thread.
-// Read the README section "Step 1: Asio with completion handlers" first.
+// The README section "Step 1: Asio with completion handlers" says what must hold.
 //
-// Given: the shape (Impl, Session, the session registry, the counters). Yours: the TODOs.
+// Given: the shape (Impl, Session, the session registry, the counters). Yours: the TODOs. Add
+// members as your design needs.
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
@@ -57,9 +58,13 @@ public:
     }
 
     void start() {
-        // TODO(student): set TCP_NODELAY to server_.tuning.no_delay (tcp::no_delay option; use the
-        // error_code overload: a client that already left must not throw here), record
-        // last_activity_, start watch_idle() if options.idle_timeout > 0, then read().
+        // TODO(student): Step 1. Called once, right after the session was made by the accept
+        //   handler (shared_from_this() works here, not in the constructor).
+        // Contract: the socket has TCP_NODELAY set to server_.tuning.no_delay (Step 3 shows why);
+        //   the echo starts; with options.idle_timeout set, a client silent that long is closed.
+        // Errors: a client that already left must not throw here: use the error_code overloads.
+        // Think: the shared_ptr made in the accept handler dies when that handler returns. What
+        //   keeps this session alive afterwards, and what ends its life?
         OSLAB_TODO("Session::start: TCP_NODELAY, idle watch, first read",
                    "Step 1: Asio with completion handlers");
     }
@@ -75,17 +80,25 @@ public:
 
 private:
     void read() {
-        // TODO(student): socket_.async_read_some into buffer_; the handler (capturing
-        // self = shared_from_this()) closes on any error (eof = the client is done), else
-        // async_write()s exactly the n bytes read (the free function: it handles partial writes)
-        // and, once written, reads again. Update last_activity_ on progress.
-        OSLAB_TODO("Session::read: the async_read_some -> async_write loop",
+        // TODO(student): Step 1. The echo loop of one session.
+        // Contract: every byte read is written back, in order, before anything more is read
+        //   (back-pressure: a client that never reads cannot make the server buffer more than one
+        //   buffer). Any error (eof: the client finished sending; connection_reset;
+        //   operation_aborted: stop) ends the session, never the server.
+        // Asio facts: async_read_some completes with what has arrived (at least 1 byte); the free
+        //   function asio::async_write completes only when all n bytes are sent (it loops over
+        //   partial writes). A handler runs on the io thread after the operation completed.
+        // Think: what would happen to memory if you read again before the write completed?
+        OSLAB_TODO("Session::read: the read -> write loop",
                    "Step 1: Asio with completion handlers");
     }
 
     void watch_idle() {
-        // TODO(student): idle_timer_.expires_at(last_activity_ + idle_timeout); async_wait: on
-        // error (cancelled) return; if silent for idle_timeout, close(); else watch_idle() again.
+        // TODO(student): Step 1 (idle_timeout). One timer per session.
+        // Contract: the session is closed once the client has been silent for idle_timeout;
+        //   talking resets the silence (the timeout counts silence, not age); a cancelled timer
+        //   (the session closed) does nothing.
+        // Think: do you restart the timer on every read, or let it fire and look at the clock?
         OSLAB_TODO("Session::watch_idle: drop silent clients",
                    "Step 1: Asio with completion handlers");
     }
@@ -100,13 +113,15 @@ private:
 }  // namespace
 
 void AsioEchoServer::Impl::accept() {
-    // TODO(student): acceptor.async_accept([this](error_code ec, tcp::socket socket) {...}):
-    //  - operation_aborted or acceptor closed: stopping, return without accepting again;
-    //  - no_descriptors (EMFILE) / no_buffer_space: wait ~50 ms on accept_retry, then accept()
-    //    (accepting again at once would spin at 100% CPU);
-    //  - success: ++total; over options.max_connections (when non-zero) close the socket, else
-    //    std::make_shared<Session>(*this, std::move(socket))->start();
-    //  - then accept() again.
+    // TODO(student): Step 1. The accept loop: one pending accept at a time, on the io thread.
+    // Contract: every client gets a Session (counted in total); beyond options.max_connections
+    //   (when non-zero) it is closed at once. Once stop() has closed the acceptor, no new accept
+    //   is started. Out of descriptors, the server neither spins nor dies, and accepts again
+    //   later (accept_retry is the timer for that).
+    // Asio facts: the handler gets error::operation_aborted after acceptor.close(), and
+    //   error::no_descriptors for EMFILE (no_buffer_space for ENOBUFS); a completed accept may
+    //   already be queued when close() runs, so check acceptor.is_open() too.
+    // Think: what does accepting again at once after EMFILE do to the CPU, and why?
     OSLAB_TODO("Impl::accept: the accept loop", "Step 1: Asio with completion handlers");
 }
 
@@ -122,18 +137,24 @@ AsioEchoServer::~AsioEchoServer() {
 }
 
 std::uint16_t AsioEchoServer::start() {
-    // TODO(student): open the acceptor on tcp::endpoint(make_address(host), port), set
-    // reuse_address, bind, listen; accept(); start `thread` running io.run(); return the bound
-    // port (acceptor.local_endpoint().port()).
+    // TODO(student): Step 1.
+    // Contract: binds and listens on options.host:options.port (std::system_error if the port is
+    //   in use), starts accepting, runs the io_context on `thread`, returns the bound port.
+    // Asio facts: tcp::acceptor open/set_option(reuse_address)/bind/listen; io_context::run
+    //   returns when no work (pending operation or timer) is left.
     OSLAB_TODO("AsioEchoServer::start: bind, listen, run the io_context on a thread",
                "Step 1: Asio with completion handlers");
 }
 
 void AsioEchoServer::stop() {
     if (!impl_->thread.joinable()) return;  // never started, or already stopped
-    // TODO(student): asio::post() to the io_context a function that closes the acceptor, cancels
-    // accept_retry and close()s every session (they belong to the io thread: do not touch them
-    // from here), then join the thread: run() returns when no work is left.
+    // TODO(student): Step 1.
+    // Contract: returns promptly with clients connected; afterwards every session is gone, every
+    //   descriptor closed and the io thread joined. Idempotent.
+    // Asio facts: an io_context's objects (acceptor, sockets, timers) are not thread-safe: only
+    //   the io thread may touch them; asio::post(io, f) runs f there. Closing a socket or an
+    //   acceptor completes its pending operations with operation_aborted.
+    // Think: why is run() returning the proof that every session has been destroyed?
     OSLAB_TODO("AsioEchoServer::stop: close everything on the io thread, join",
                "Step 1: Asio with completion handlers");
 }

@@ -1,13 +1,16 @@
-// Step 4 (extension): the echo server with C++20 coroutines (co_spawn + use_awaitable).
-// Read the README section "Step 4: Coroutines (extension)". Do Step 1 first: this is the same
-// server, written as loops; your Step 1 code (accept, stop, idle timer) is the map.
+// Step 6 (extension): the echo server with C++20 coroutines (co_spawn + use_awaitable). The
+// README section "Step 6: Coroutines (extension)" says what must hold. Do Step 1 first: this is
+// the same server and the same contract, written as loops instead of chains of handlers.
 //
-// Plan: Impl holds the options, counters, an io_context, an acceptor, a thread, a set of live
-// connections and a `stopping` flag. listener() is `for (;;) { co_await async_accept(...); ...
-// co_spawn( io, session(...), detached); }`; session() loops `co_await async_read_some` / `co_await
-// async_write` with redirect_error(use_awaitable, ec); an idle watchdog coroutine shares the
-// socket through a shared_ptr. Guard the Asio code with OSLAB_HAVE_ASIO_COROUTINES and include
-// "oslab/asio.hpp": it brings the coroutine headers where they exist (and Boost 1.74's workaround).
+// Asio facts: co_spawn(executor, coroutine, detached) starts one; each co_await on an
+//   operation with use_awaitable suspends the coroutine and hands "the rest of the function" to
+//   Asio as the completion handler; redirect_error(use_awaitable, ec) reports errors in ec
+//   instead of throwing. Guard the Asio coroutine code with OSLAB_HAVE_ASIO_COROUTINES
+//   (GCC 12: yes; Clang 14 + Boost 1.74: no) and include "oslab/asio.hpp": it brings the
+//   coroutine headers where they exist, and the Boost 1.74 workaround.
+// Think: the session's buffer is a local of the coroutine. Where does it live, and what does an
+//   idle connection cost compared with Step 1's session object?
+
 #include <stdexcept>
 
 #include "oslab/coro_echo_server.hpp"
@@ -17,7 +20,7 @@ namespace oslab {
 
 struct CoroEchoServer::Impl {
     EchoServerOptions options;
-    // TODO(student): io_context, acceptor, thread, connection registry, counters.
+    // TODO(student): Step 6 (extension): your design.
 };
 
 CoroEchoServer::CoroEchoServer(EchoServerOptions options) : impl_(std::make_unique<Impl>()) {
@@ -41,21 +44,20 @@ std::uint16_t CoroEchoServer::start() {
         throw std::runtime_error(
             "CoroEchoServer: Boost.Asio C++20 coroutines are not supported by this compiler");
     }
-    // TODO(student): bind and listen as in Step 1, co_spawn(io, listener(), detached), run the
-    // io_context on a thread, return the port.
-    OSLAB_TODO("CoroEchoServer::start: listener coroutine", "Step 4: Coroutines (extension)");
+    // TODO(student): Step 6 (extension). Contract as AsioEchoServer::start().
+    OSLAB_TODO("CoroEchoServer::start: listener coroutine", "Step 6: Coroutines (extension)");
 }
 
 void CoroEchoServer::stop() {
-    // TODO(student): as in Step 1: post a closure that sets `stopping`, closes the acceptor and
-    // every live connection; join. Return at once if never started; be idempotent.
+    // TODO(student): Step 6 (extension). Contract as AsioEchoServer::stop(); nothing to do if
+    // never started.
 }
 
 std::size_t CoroEchoServer::active_connections() const {
-    OSLAB_TODO("CoroEchoServer::active_connections", "Step 4: Coroutines (extension)");
+    OSLAB_TODO("CoroEchoServer::active_connections", "Step 6: Coroutines (extension)");
 }
 std::size_t CoroEchoServer::total_connections() const {
-    OSLAB_TODO("CoroEchoServer::total_connections", "Step 4: Coroutines (extension)");
+    OSLAB_TODO("CoroEchoServer::total_connections", "Step 6: Coroutines (extension)");
 }
 
 }  // namespace oslab

@@ -1,7 +1,8 @@
-// Step 2: the echo server on raw epoll(7), one thread. Read the README section
-// "Step 2: The epoll event loop" first (and `man 7 epoll`, "Questions and answers").
+// Step 2: the echo server on raw epoll(7), one thread. The README section "Step 2: The epoll
+// event loop" says what must hold; read `man 7 epoll`, "Questions and answers", too.
 //
-// Given: the data structures, epoll_ctl/interest helpers, idle sweep, stop(). Yours: the TODOs.
+// Given: the data (Impl, Connection), epoll_ctl through watch(), the idle sweep, the timeout of
+// epoll_wait, stop(). Yours: the TODOs. Add fields and helpers as your design needs.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -32,7 +33,7 @@ struct Connection {
     UniqueFd fd;
     std::vector<std::byte> pending;  // echo bytes the kernel did not take yet
     std::size_t pending_offset = 0;  // how much of `pending` is already sent
-    bool want_write = false;         // current interest: EPOLLOUT (true) or EPOLLIN (false)
+    bool want_write = false;         // the interest registered now: EPOLLOUT (true) or EPOLLIN
     Clock::time_point last_activity;
 };
 }  // namespace
@@ -55,12 +56,6 @@ struct EpollEchoServer::Impl {
         ev.events = events | (config.edge_triggered ? EPOLLET : 0u);
         ev.data.fd = fd;
         check_syscall(::epoll_ctl(epoll.get(), op, fd, &ev), "epoll_ctl");
-    }
-    // EPOLLOUT only while bytes are queued, EPOLLIN otherwise (MOD also re-checks readiness).
-    void set_interest(Connection& c, bool want_write) {
-        if (c.want_write == want_write) return;
-        c.want_write = want_write;
-        watch(c.fd.get(), want_write ? EPOLLOUT : EPOLLIN, EPOLL_CTL_MOD);
     }
     void close_connection(int fd) {  // close() also leaves the epoll interest list
         if (connections.erase(fd) != 0) --active;
@@ -90,32 +85,53 @@ struct EpollEchoServer::Impl {
     }
 
     void loop() {
-        // TODO(student): forever: n = epoll_wait(epoll, events, 256, next_timeout_ms()) (EINTR:
-        // again); for each event: the wake fd -> return; the listener -> accept_clients();
-        // a client -> find it (it may be gone), on_readable() if EPOLLIN/HUP/ERR and not
-        // want_write, on_writable() if EPOLLOUT/HUP/ERR and want_write. After the batch: resume
-        // a paused accept whose time has come (watch(listener, EPOLLIN, EPOLL_CTL_MOD)), and
-        // sweep_idle() if idle_timeout is set.
+        // TODO(student): Step 2. Runs on `thread` until stop() writes to `wake`.
+        // Contract: one thread serves every client: each ready descriptor is handled without
+        //   blocking; returns promptly once `wake` is readable. Idle clients are dropped
+        //   (sweep_idle, when options.idle_timeout is set) and a paused accept resumes on time.
+        // OS facts: epoll_wait(2) returns up to maxevents ready descriptors and may fail with
+        //   EINTR; with a timeout of -1 it sleeps until something is ready. EPOLLHUP and EPOLLERR
+        //   are reported whether asked for or not. A descriptor closed by an earlier event of the
+        //   same batch may still appear later in the batch.
+        // Think: a client closed while handling event 3 appears again as event 7. What must the
+        //   loop do with it?
         OSLAB_TODO("Impl::loop: the epoll_wait loop", "Step 2: The epoll event loop");
     }
     void accept_clients() {
-        // TODO(student): accept4(listener, ..., SOCK_NONBLOCK | SOCK_CLOEXEC) until EAGAIN.
-        // EMFILE/ENFILE: stop watching the listener (events 0) and set accept_paused for 100 ms:
-        // in level-triggered mode it stays readable and epoll_wait would spin. ++total; over
-        // max_connections: close at once. Else TCP_NODELAY, watch(fd, EPOLLIN, ADD), store it.
+        // TODO(student): Step 2. The listener is readable.
+        // Contract: every waiting client becomes a non-blocking Connection watched for input,
+        //   with TCP_NODELAY, counted in total; beyond options.max_connections (when non-zero) it
+        //   is closed at once. Correct in both trigger modes (config.edge_triggered).
+        // Errors: EAGAIN ends the batch. EMFILE/ENFILE: the client stays in the backlog and the
+        //   listener stays readable; the loop must not spin (next_timeout_ms() knows
+        //   accept_paused and accept_paused_until). Other failures must not end the server.
+        // OS facts: accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC; in edge-triggered mode one
+        //   event may stand for many waiting clients (epoll(7): "until EAGAIN").
+        // Think: with 200 clients connecting at once, how many events does the listener get in
+        //   each mode, and how many accepts does each event call for?
         OSLAB_TODO("Impl::accept_clients: accept until EAGAIN, EMFILE back-off",
                    "Step 2: The epoll event loop");
     }
     void on_readable(Connection& c) {
-        // TODO(student): read() into `buffer` (once in level-triggered mode; until EAGAIN in
-        // edge-triggered mode). 0 = end of stream: close. Error: close. Else send() it back with
-        // MSG_NOSIGNAL until done or EAGAIN; if some is left, copy it into c.pending and
-        // set_interest(c, true): stop reading until it is flushed (back-pressure).
+        // TODO(student): Step 2. c's socket is readable (or hung up).
+        // Contract: what the client sent is sent back, in order. What the kernel does not take
+        //   now is kept in c.pending and sent later; while anything is pending, nothing more is
+        //   read from c (back-pressure: at most one buffer per connection). End of stream or an
+        //   error closes c; a client that resets never hurts the others.
+        // OS facts: read(2) returns 0 at end of stream, -1/EAGAIN when nothing is left.
+        //   send(2) may take part of the buffer, or none (EAGAIN) when the socket's send buffer
+        //   is full; MSG_NOSIGNAL turns SIGPIPE into EPIPE. Edge-triggered: the next event comes
+        //   only after new data, so data left unread now is never reported again.
+        // Think: when must you ask epoll for EPOLLOUT, and when stop asking? (A socket is
+        //   writable almost always.)
         OSLAB_TODO("Impl::on_readable: read and echo", "Step 2: The epoll event loop");
     }
     void on_writable(Connection& c) {
-        // TODO(student): send() c.pending from pending_offset until done or EAGAIN (errors:
-        // close). Once empty: clear it, shrink_to_fit, set_interest(c, false).
+        // TODO(student): Step 2. c has pending bytes and its socket is writable.
+        // Contract: sends as much of c.pending as the kernel takes; once all is sent, c owns no
+        //   buffer any more and is read from again. Errors close c.
+        // OS facts: EPOLL_CTL_MOD re-checks readiness: data that arrived while you watched
+        //   EPOLLOUT is reported once you watch EPOLLIN again, in both trigger modes.
         OSLAB_TODO("Impl::on_writable: flush pending bytes", "Step 2: The epoll event loop");
     }
 };
@@ -131,10 +147,12 @@ EpollEchoServer::~EpollEchoServer() {
 }
 
 std::uint16_t EpollEchoServer::start() {
-    // TODO(student): listener = listen_tcp(host, port, SOMAXCONN, SOCK_NONBLOCK); epoll =
-    // epoll_create1(EPOLL_CLOEXEC); wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) (check both);
-    // watch the listener and the wake fd for EPOLLIN; start `thread` running loop(); return
-    // local_port(listener).
+    // TODO(student): Step 2.
+    // Contract: binds and listens (options.host, options.port; std::system_error if the port is
+    //   in use), starts `thread` running loop(), returns the bound port. stop() (given) expects
+    //   `listener`, `epoll` and `wake` to be open and watched, and `thread` running.
+    // OS facts: listen_tcp(..., SOCK_NONBLOCK) and local_port (oslab/net.hpp); epoll_create1(2)
+    //   with EPOLL_CLOEXEC; eventfd(2) with EFD_NONBLOCK | EFD_CLOEXEC is readable once written.
     OSLAB_TODO("EpollEchoServer::start: listener, epoll, eventfd, loop thread",
                "Step 2: The epoll event loop");
 }
