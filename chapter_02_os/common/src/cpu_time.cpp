@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -50,30 +51,63 @@ double process_cpu_seconds(pid_t pid) {
     return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-std::optional<double> process_cpu_demand_seconds() {
+std::vector<ThreadDemand> thread_cpu_demands() {
+    std::vector<ThreadDemand> threads;
     std::error_code error;
-    double nanoseconds = 0;
-    bool any = false;
     for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", error)) {
-        std::ifstream in(task.path() / "schedstat");
+        std::ifstream stats(task.path() / "schedstat");
         double on_cpu = 0, waiting = 0;
-        if (in >> on_cpu >> waiting) {  // a thread that exited meanwhile has no file: skipped
-            nanoseconds += on_cpu + waiting;
-            any = true;
-        }
+        if (!(stats >> on_cpu >> waiting)) continue;  // exited meanwhile, or no schedstat
+        ThreadDemand thread;
+        thread.tid = static_cast<pid_t>(std::stol(task.path().filename().string()));
+        thread.seconds = (on_cpu + waiting) * 1e-9;
+        std::ifstream comm(task.path() / "comm");
+        std::getline(comm, thread.name);
+        threads.push_back(std::move(thread));
     }
-    if (!any) return std::nullopt;
-    return nanoseconds * 1e-9;
+    return threads;
 }
 
-double cpus_demanded_while_sleeping(std::chrono::milliseconds window) {
-    const auto demand_before = process_cpu_demand_seconds();
+std::optional<double> process_cpu_demand_seconds() {
+    const std::vector<ThreadDemand> threads = thread_cpu_demands();
+    if (threads.empty()) return std::nullopt;
+    double seconds = 0;
+    for (const ThreadDemand& thread : threads)
+        seconds += thread.seconds;
+    return seconds;
+}
+
+CpuDemand cpus_demanded_while_sleeping(std::chrono::milliseconds window) {
+    using Clock = std::chrono::steady_clock;
+    const pid_t self = ::gettid();
+    std::map<pid_t, double> before;
+    for (const ThreadDemand& thread : thread_cpu_demands())
+        before[thread.tid] = thread.seconds;
     const double cpu_before = process_cpu_seconds();
+    const auto start = Clock::now();
     std::this_thread::sleep_for(window);
-    const auto demand_after = process_cpu_demand_seconds();
-    const double seconds = std::chrono::duration<double>(window).count();
-    if (demand_before && demand_after) return (*demand_after - *demand_before) / seconds;
-    return (process_cpu_seconds() - cpu_before) / seconds;
+    const double passed = std::chrono::duration<double>(Clock::now() - start).count();
+    const std::vector<ThreadDemand> after = thread_cpu_demands();
+    CpuDemand demand;
+    if (after.empty()) {
+        demand.cpus = (process_cpu_seconds() - cpu_before) / passed;
+        demand.by_thread = "(no schedstat: process CPU time)";
+        return demand;
+    }
+    double seconds = 0;
+    for (const ThreadDemand& thread : after) {
+        if (thread.tid == self) continue;
+        const auto earlier = before.find(thread.tid);  // a thread born meanwhile: all of it
+        const double delta = thread.seconds - (earlier == before.end() ? 0 : earlier->second);
+        seconds += delta;
+        if (delta >= 1e-3) {
+            demand.by_thread += (demand.by_thread.empty() ? "" : ", ") +
+                                std::to_string(thread.tid) + " " + thread.name + ": " +
+                                std::to_string(static_cast<long>(delta * 1e3)) + " ms";
+        }
+    }
+    demand.cpus = seconds / passed;
+    return demand;
 }
 
 }  // namespace oslab

@@ -146,9 +146,10 @@ void emfile_case(oslab::EchoServer& server, bool limit_before_start = false) {
     ASSERT_TRUE(starved) << "the server never ran out of descriptors";
 
     // A spin keeps a CPU busy, or waits for one on a loaded machine: about 1 CPU demanded.
-    const double cpus = oslab::cpus_demanded_while_sleeping(1000ms);
-    EXPECT_LT(cpus, 0.5) << "the process demanded " << cpus
-                         << " CPUs while accept() failed: a spin";
+    const auto demand = oslab::cpus_demanded_while_sleeping(1000ms);
+    EXPECT_LT(demand.cpus, 0.5) << "the server's threads demanded " << demand.cpus
+                                << " CPUs while accept() failed (" << demand.by_thread
+                                << "): a spin";
 
     // Free descriptors: the waiting client must now be accepted and served.
     clients.erase(clients.begin());

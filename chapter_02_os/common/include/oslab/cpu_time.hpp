@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace oslab {
 
@@ -27,17 +29,33 @@ double thread_cpu_seconds();
 // when the process does not exist.
 double process_cpu_seconds(pid_t pid);
 
-// What the threads of this process asked of the CPUs: for each thread, the time it ran plus the
-// time it was runnable but waited for a CPU (fields 1 and 2 of /proc/self/task/<tid>/schedstat,
-// nanoseconds; see the kernel's Documentation/scheduler/sched-stats.rst). A thread that never
-// blocks (a spin) demands the whole wall time however busy the machine is, while its CPU time
-// shrinks as other processes take the CPU. nullopt when the kernel keeps no schedstat
-// (CONFIG_SCHED_INFO off). Threads that exit are no longer counted.
+// What one thread of this process asked of the CPUs: the time it ran plus the time it was
+// runnable but waited for a CPU (fields 1 and 2 of /proc/self/task/<tid>/schedstat, nanoseconds;
+// see the kernel's Documentation/scheduler/sched-stats.rst). A thread that never blocks (a spin)
+// demands the whole wall time however busy the machine is, while its CPU time shrinks as other
+// processes take the CPU.
+struct ThreadDemand {
+    pid_t tid = 0;
+    std::string name;  // /proc/self/task/<tid>/comm
+    double seconds = 0;
+};
+
+// Every live thread of this process; empty when the kernel keeps no schedstat
+// (CONFIG_SCHED_INFO off). Threads that exited are no longer there.
+std::vector<ThreadDemand> thread_cpu_demands();
+
+// The sum over thread_cpu_demands(); nullopt without schedstat.
 std::optional<double> process_cpu_demand_seconds();
 
-// Sleeps for `window`, then returns how many CPUs this process kept busy or wanted meanwhile:
-// demand / window (CPU time / window where schedstat is missing). About 1 per spinning thread
-// and near 0 when every thread sleeps, on an idle machine as on a loaded one.
-double cpus_demanded_while_sleeping(std::chrono::milliseconds window);
+// How many CPUs the *other* threads of this process kept busy or wanted while the calling
+// thread slept for `window`: their demand over the time that really passed (the caller's own
+// demand is the measurement, and its wait for a CPU after the sleep is the machine's load, so
+// neither counts). About 1 per spinning thread and near 0 when they all sleep, on an idle
+// machine as on a loaded one. Without schedstat: the process's CPU time over the time passed.
+struct CpuDemand {
+    double cpus = 0;
+    std::string by_thread;  // "tid name: N ms" for each thread that demanded a millisecond or more
+};
+CpuDemand cpus_demanded_while_sleeping(std::chrono::milliseconds window);
 
 }  // namespace oslab
