@@ -88,6 +88,30 @@ class ReportTest(unittest.TestCase):
             shutil.rmtree(out)
 
 
+class ResultsSheetTest(unittest.TestCase):
+    """`report --impl starter`: each lab's Questions right after the student's own numbers."""
+
+    def test_the_starter_report_carries_every_lab_question(self):
+        out = Path(tempfile.mkdtemp())
+        try:
+            shutil.copytree(FIXTURES / "report_raw", out / "raw")
+            labs = course.load_labs()
+            write.write_report(out, labs, MACHINE, "starter", quick=False)
+            text = (out / "index.md").read_text()
+            for lab in labs:
+                questions = write.readme_questions(lab)
+                self.assertGreaterEqual(len(questions), 5, f"{lab.id}: 5-8 questions")
+                self.assertLessEqual(len(questions), 8, f"{lab.id}: 5-8 questions")
+                self.assertIn(f"### Your answers: {lab.id}'s questions", text)
+                self.assertIn(questions[-1], text)
+            self.assertEqual(text.count("_Your answer:_"),
+                             sum(len(write.readme_questions(lab)) for lab in labs))
+            write.write_report(out, labs, MACHINE, "solution", quick=False)
+            self.assertNotIn("_Your answer:_", (out / "index.md").read_text())
+        finally:
+            shutil.rmtree(out)
+
+
 class PlotTest(unittest.TestCase):
     def test_empty_plot_is_detected(self):
         self.assertTrue(plots.Plot("x", "t", "x", "y", series=[("a", [])]).empty())

@@ -3,6 +3,7 @@ raw/all-benchmarks.json, and the new/old comparison with an earlier report."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -52,6 +53,28 @@ def draw_plots(plots_to_draw: list, directory: Path, warnings: list[str]) -> dic
     return images
 
 
+def readme_questions(lab) -> list[str]:
+    """The numbered questions of the lab README's `## Questions` section, one string each."""
+    text = lab.readme.read_text() if lab.readme.is_file() else ""
+    match = re.search(r"^## Questions\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    if not match:
+        return []
+    items = re.split(r"^\d+\.\s+", match.group(1), flags=re.M)[1:]
+    return [" ".join(line.strip() for line in item.strip().splitlines()) for item in items]
+
+
+def questions_sheet(lab) -> list[str]:
+    """A results sheet: the README's questions right after the student's numbers, with room for
+    the answers (written in this file, or copied into the student's own notes)."""
+    questions = readme_questions(lab)
+    if not questions:
+        return []
+    lines = [f"### Your answers: {lab.id}'s questions, from the numbers above", ""]
+    for number, question in enumerate(questions, start=1):
+        lines += [f"{number}. {question}", "", "   _Your answer:_", ""]
+    return lines
+
+
 def write_report(out: Path, labs, machine: dict, variant: str, quick: bool) -> list[str]:
     """Writes out/index.md and out/plots/ from out/raw/; returns the warnings (e.g. no gnuplot)."""
     warnings: list[str] = []
@@ -77,6 +100,8 @@ def write_report(out: Path, labs, machine: dict, variant: str, quick: bool) -> l
         images = draw_plots([plot for part in parts for plot in part.plots], out / "plots",
                             warnings)
         section_lines += section.markdown(images)
+        if variant == "starter":
+            section_lines += questions_sheet(lab)
         for part in parts:
             takeaways_all += part.takeaways
             figures += part.figures
