@@ -54,8 +54,9 @@ TEST(CpuDemand, EveryLiveThreadIsListedWithItsName) {
     const auto threads = oslab::thread_cpu_demands();
     if (threads.empty()) GTEST_SKIP() << "no /proc/self/task/*/schedstat (CONFIG_SCHED_INFO off)";
     // This thread, and perhaps a sanitizer's own background thread: nothing else runs here.
-    const auto self = std::find_if(threads.begin(), threads.end(),
-                                   [](const oslab::ThreadDemand& t) { return t.tid == ::gettid(); });
+    const auto self =
+        std::find_if(threads.begin(), threads.end(),
+                     [](const oslab::ThreadDemand& t) { return t.tid == ::gettid(); });
     ASSERT_NE(self, threads.end());
     EXPECT_FALSE(self->name.empty());
     EXPECT_GT(self->seconds, 0.0);
