@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import bundle, classroom, commands, export, grade, hint, reset, stress, submit_check, watch
+from . import (bundle, classroom, commands, export, figures, grade, hint, reset, stress,
+               submit_check, watch)
 from .course import UsageError, load_labs, numbers
 from .report import command as report
 from .runner import StepFailed
@@ -23,6 +24,7 @@ VERB_MODULES = [
     export,     # export-student
     stress,     # stress
     report,     # report
+    figures,    # figures
 ]
 
 
