@@ -112,6 +112,23 @@ class ResultsSheetTest(unittest.TestCase):
             shutil.rmtree(out)
 
 
+class MachineArtefactTest(unittest.TestCase):
+    """The report explains a cross-CPU wake-up far dearer than a switch (an idle vCPU halts)."""
+
+    def test_the_reference_run_gets_the_note_and_the_older_fixture_does_not(self):
+        for raw, expected in ((course.CHAPTER / "reference_run" / "raw", True), (RAW, False)):
+            out = Path(tempfile.mkdtemp())
+            try:
+                shutil.copytree(raw, out / "raw")
+                write.write_report(out, course.load_labs(), MACHINE, "solution", quick=False)
+                text = (out / "index.md").read_text()
+                self.assertEqual("A machine artefact: waking another CPU" in text, expected, raw)
+                if expected:
+                    self.assertIn("one-connection echo runs at only", text)
+            finally:
+                shutil.rmtree(out)
+
+
 class PlotTest(unittest.TestCase):
     def test_empty_plot_is_detected(self):
         self.assertTrue(plots.Plot("x", "t", "x", "y", series=[("a", [])]).empty())

@@ -106,9 +106,13 @@ def cmd_report(args) -> int:
         ensure_dependencies()
         failures, progress = run_experiments(labs, args.impl, raw, args.quick)
         began = progress.begin("write", f"writing {display(out)}/index.md and plots")
-    machine = report_machine.describe()
     raw.mkdir(parents=True, exist_ok=True)
-    (raw / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
+    saved = raw / "machine.json"
+    if args.no_run and saved.is_file():
+        machine = json.loads(saved.read_text())  # the machine that measured, not this one
+    else:
+        machine = report_machine.describe()
+        saved.write_text(json.dumps(machine, indent=2) + "\n")
     merge_raw(raw)
     warnings = write_report(out, labs, machine, args.impl, args.quick)
     if not args.no_run:
