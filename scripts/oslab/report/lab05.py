@@ -71,6 +71,7 @@ def section(lab, results, extra) -> Section:
                                 for size, r in sorted(naive.items())]))
         big = naive.get(max(naive))
         if big:
+            section.cite(big, "p50_us", f"Nagle: asio-naive p50 at {max(naive)} B")
             section.takeaways.append(
                 f"Without TCP_NODELAY, a {max(naive)}-byte echo written in 1 KiB pieces waits for a delayed ACK: "
                 f"p50 {fmt(big.counter('p50_us') / 1e3, 'ms')} per message instead of tens of µs.")
@@ -151,6 +152,9 @@ def c10k_section(section: Section, path: Path) -> None:
     asyncs = [(label, by_name[name]) for name, label in (("asio", "Asio"), ("epoll", "raw epoll"))
               if name in by_name]
     if blocking and asyncs:
+        for label, server in [("blocking", blocking)] + asyncs:  # one run per size: no spread
+            section.cite_runs(f"C10K: {label} RSS per connection at {n:,}",
+                              [(server["rss_kib_holding"] - server["rss_kib_before"]) / n])
         section.takeaways.append(
             f"Holding {n:,} idle connections: the blocking server needs {cost(blocking)}; "
             + "; ".join(f"the {label} server {cost(server)}" for label, server in asyncs) + ".")
