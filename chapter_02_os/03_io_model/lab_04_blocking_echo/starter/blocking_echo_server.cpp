@@ -26,7 +26,7 @@
 namespace oslab {
 namespace {
 
-// How long to pause accepting after accept4() failed with EMFILE/ENFILE (Step 5).
+// How long to pause accepting after accept4() failed with EMFILE/ENFILE (Step 6).
 [[maybe_unused]] constexpr int kBackoffMs = 100;
 
 // "127.0.0.1:54321", for log lines.
@@ -133,7 +133,8 @@ void BlockingEchoServer::finish(std::uint64_t id, UniqueFd fd) {
 void BlockingEchoServer::reap() {
     // TODO(student): Step 3.
     // Contract: joins the threads of clients that have gone, while the server runs, without
-    //   holding mutex_ during a join. Call it where the acceptor wakes.
+    //   holding mutex_ during a join. Which thread calls it, and when, is yours to decide: a
+    //   thread that has gone must not stay unjoined for long while the server runs.
     // OS facts: a finished but unjoined thread keeps its stack (8 MiB of address space) mapped:
     //   the test opens 200 connections one after the other and watches VmSize.
     // Think: why not detach() the client threads instead? What could stop() then not promise?
