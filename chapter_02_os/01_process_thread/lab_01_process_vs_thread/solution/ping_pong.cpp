@@ -47,14 +47,16 @@ Nanos ping_pong_threads(std::size_t round_trips, Placement placement) {
     Pipe to_pong = make_pipe();
     Pipe to_ping = make_pipe();
 
-    // The pong thread owns its two ends: when it returns (done or failed) its write end closes,
-    // so a ping side waiting for an answer gets EOF instead of waiting forever.
+    // The pong thread owns its write end: when it returns (done or failed) that end closes, so a
+    // ping side waiting for an answer gets EOF instead of waiting forever. Its read end stays
+    // open here until pong has been joined: a write to a pipe with no reader left raises SIGPIPE
+    // (pipe(7)), which would kill the process when pong fails before reading.
     std::exception_ptr pong_error;
-    std::thread pong([&pong_error, cpu = placement.pong_cpu, in = std::move(to_pong.read),
+    std::thread pong([&pong_error, cpu = placement.pong_cpu, in = to_pong.read.get(),
                       out = std::move(to_ping.write)] {
         try {
             if (cpu >= 0) pin_to_cpu(cpu);  // this thread ends soon: nothing to restore
-            echo_until_eof(in.get(), out.get());
+            echo_until_eof(in, out.get());
         } catch (...) {
             pong_error = std::current_exception();
         }
@@ -93,8 +95,10 @@ Nanos ping_pong_processes(std::size_t round_trips, Placement placement) {
             ::_exit(70);
         }
     }
-    // Parent = ping. Close the child's ends here, for the same reason.
-    to_pong.read.reset();
+    // Parent = ping. Close the child's write end here, for the same reason. Keep to_pong's read
+    // end although ping never reads it: if the child dies before reading, ping's next write then
+    // fills the pipe instead of raising SIGPIPE (pipe(7)), and its read sees EOF: an error, not a
+    // killed process.
     to_ping.write.reset();
 
     Nanos result{};

@@ -29,8 +29,11 @@ Nanos ping_pong_threads(std::size_t round_trips, Placement placement) {
     // Errors: round_trips == 0 -> std::invalid_argument; a side that sees EOF too early, or a
     //   failed system call, -> an exception (std::runtime_error / std::system_error).
     // OS facts: read(2) on an empty pipe sleeps until a byte arrives (the other side's write(2)
-    //   wakes it: a context switch), and returns 0 once every write end is closed. An exception
-    //   that leaves a std::thread's function calls std::terminate.
+    //   wakes it: a context switch), and returns 0 once every write end is closed. write(2) to a
+    //   pipe whose read ends are all closed raises SIGPIPE, whose default action kills the whole
+    //   process (pipe(7)), and a failing pong side (a CPU it cannot run on) must be an
+    //   exception here, never a dead process. An exception that leaves a std::thread's function
+    //   calls std::terminate.
     // Think: how does pong learn that the game is over? Who must close to_pong's write end, and
     //   why must nobody else keep a copy of it open?
     OSLAB_TODO("ping-pong between this thread and a std::thread", "Step 4: Ping-pong");
@@ -43,8 +46,9 @@ Nanos ping_pong_processes(std::size_t round_trips, Placement placement) {
     // OS facts: after fork(2) both processes hold all four pipe ends; a process that keeps a
     //   write end it never writes keeps its reader from ever seeing EOF. The child must leave with
     //   _exit(2), never by returning or throwing into the parent's code.
-    // Think: which two ends must the child close at once, which two must the parent close, and
-    //   what would each forgotten one do to the other side?
+    // Think: which ends must the child close at once, which must the parent close, and what would
+    //   each forgotten one do to the other side? Is there an end a side should keep open although
+    //   it never uses it?
     OSLAB_TODO("ping-pong between this process and a forked child", "Step 4: Ping-pong");
 }
 

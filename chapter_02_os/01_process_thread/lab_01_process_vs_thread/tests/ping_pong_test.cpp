@@ -90,6 +90,27 @@ TEST(PingPong, ProcessesTakeTimeAndReallySwitch) {
     EXPECT_EQ(oslab::count_open_fds(), fds_before) << "a pipe end was not closed";
 }
 
+// A pong side that fails at once (a CPU that does not exist here) must be an exception: the ping
+// side keeps writing, and a write to a pipe with no reader raises SIGPIPE, which kills the test
+// process unless some read end stays open. A race (does pong close before ping writes?), so it is
+// tried many times.
+TEST(PingPong, AFailingPongSideIsAnErrorNotADeadProcess) {
+    const auto fds_before = oslab::count_open_fds();
+    const int no_such_cpu = CPU_SETSIZE - 1;
+    // Pinning ping first (onto each allowed CPU in turn: moving there is a switch) gives the
+    // pong side time to fail before ping's first write.
+    const auto cpus = oslab::allowed_cpus();
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        const int ping_cpu = attempt % 2 == 0 ? -1 : cpus[attempt / 2 % cpus.size()];
+        EXPECT_THROW(oslab::ping_pong_threads(kRoundTrips, {ping_cpu, no_such_cpu}),
+                     std::runtime_error);
+        EXPECT_THROW(oslab::ping_pong_processes(kRoundTrips, {ping_cpu, no_such_cpu}),
+                     std::runtime_error);
+    }
+    EXPECT_TRUE(no_child_left()) << "a failed pong process must still be reaped";
+    EXPECT_EQ(oslab::count_open_fds(), fds_before) << "a pipe end was not closed";
+}
+
 TEST(PingPong, BothPinnedToOneCpu) {
     const int cpu = oslab::allowed_cpus().front();
     const auto mask_before = oslab::allowed_cpus();
