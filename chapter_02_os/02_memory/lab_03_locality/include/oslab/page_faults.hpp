@@ -57,7 +57,8 @@ struct TouchResult {
     std::chrono::nanoseconds elapsed{};
 };
 
-// Writes one byte in every page of region (stepping by page_size()) and reports how many minor
+// Writes std::byte{1} at the start of every page of region (stepping by page_size(); the tests
+// read it back) and reports how many minor
 // faults that took and how long. Fresh pages: about one fault per page (one per 2 MiB with huge
 // pages); prefaulted pages: none.
 TouchResult touch_pages(std::span<std::byte> region);
@@ -65,6 +66,8 @@ TouchResult touch_pages(std::span<std::byte> region);
 // Prefaults region for writing with madvise(MADV_POPULATE_WRITE) (Linux 5.14+). Returns false,
 // without throwing, when the kernel does not know the advice (EINVAL): the caller then falls back
 // to MAP_POPULATE or to touching the pages. Other errors throw std::system_error("madvise").
+// madvise(2) also answers EINVAL for a start address that is not page-aligned: the regions given
+// here are whole mappings (page-aligned), so EINVAL means the advice.
 bool prefault(std::span<std::byte> region);
 
 // Asks for transparent huge pages on region with madvise(MADV_HUGEPAGE). Returns false when the
