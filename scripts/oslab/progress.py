@@ -55,12 +55,16 @@ def load() -> dict:
         return {}
 
 
+def save(state: dict) -> None:
+    STATE_DIR.mkdir(exist_ok=True)
+    PROGRESS.write_text(json.dumps(state, indent=2) + "\n")
+
+
 def record(lab: Lab, passed: int, total: int) -> None:
     state = load()
     state[lab.id] = {"passed": passed, "total": total, "tests": tests_fingerprint(lab),
                      "checked": time.strftime("%Y-%m-%d %H:%M")}
-    STATE_DIR.mkdir(exist_ok=True)
-    PROGRESS.write_text(json.dumps(state, indent=2) + "\n")
+    save(state)
 
 
 def record_first_failing_step(lab: Lab, step: int | None) -> None:
@@ -72,8 +76,7 @@ def record_first_failing_step(lab: Lab, step: int | None) -> None:
         steps.pop(lab.id, None)
     else:
         steps[lab.id] = step
-    STATE_DIR.mkdir(exist_ok=True)
-    PROGRESS.write_text(json.dumps(state, indent=2) + "\n")
+    save(state)
 
 
 def first_failing_step(lab: Lab) -> int | None:

@@ -68,15 +68,6 @@ std::vector<ThreadDemand> thread_cpu_demands() {
     return threads;
 }
 
-std::optional<double> process_cpu_demand_seconds() {
-    const std::vector<ThreadDemand> threads = thread_cpu_demands();
-    if (threads.empty()) return std::nullopt;
-    double seconds = 0;
-    for (const ThreadDemand& thread : threads)
-        seconds += thread.seconds;
-    return seconds;
-}
-
 CpuDemand cpus_demanded_while_sleeping(std::chrono::milliseconds window) {
     using Clock = std::chrono::steady_clock;
     const pid_t self = ::gettid();

@@ -64,7 +64,8 @@ public:
         //   the echo starts; with options.idle_timeout set, a client silent that long is closed.
         // Errors: a client that already left must not throw here: use the error_code overloads.
         // Think: the shared_ptr made in the accept handler dies when that handler returns. What
-        //   keeps this session alive afterwards, and what ends its life?
+        //   keeps the session alive while its reads, writes and timer are pending, and what
+        //   destroys it?
         OSLAB_TODO("Session::start: TCP_NODELAY, idle watch, first read",
                    "Step 1: Asio with completion handlers");
     }

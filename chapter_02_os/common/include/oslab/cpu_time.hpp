@@ -8,7 +8,6 @@
 #include <sys/types.h>
 
 #include <chrono>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,9 +42,6 @@ struct ThreadDemand {
 // Every live thread of this process; empty when the kernel keeps no schedstat
 // (CONFIG_SCHED_INFO off). Threads that exited are no longer there.
 std::vector<ThreadDemand> thread_cpu_demands();
-
-// The sum over thread_cpu_demands(); nullopt without schedstat.
-std::optional<double> process_cpu_demand_seconds();
 
 // How many CPUs the *other* threads of this process kept busy or wanted while the calling
 // thread slept for `window`: their demand over the time that really passed (the caller's own
